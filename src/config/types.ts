@@ -1,0 +1,101 @@
+/**
+ * The validated stack configuration, contract v1 (DESIGN.md §3).
+ * Every optional key of the contract has its default filled in by the validator,
+ * so the renderers and components never repeat a default.
+ */
+
+export type Ipv6Mode = "isatap" | "native";
+
+export interface SiteConfig {
+  /** [a-z0-9-]{1,32}; names every resource of the stack. */
+  name: string;
+  /** IPv4 networks behind the RTX, canonical "a.b.c.d/len". */
+  cidrs: string[];
+}
+
+export interface VpcConfig {
+  id: string;
+  /** VPC IPv4 networks the site reaches. */
+  cidrs: string[];
+  /** Route tables whose routes to the site CIDRs follow the active gateway. */
+  routeTableIds: string[];
+}
+
+export interface GatewayPlacement {
+  subnetId: string;
+  /** Pinned: the RTX's tunnel endpoint and keepalive target depend on it. */
+  privateIp: string;
+  /** Native mode only: the ENI's IPv6 address, the tunnel's local end. */
+  ipv6Address?: string;
+}
+
+export interface BastionConfig {
+  host: string;
+  user: string;
+  port: number;
+}
+
+export interface GatewayOptions {
+  instanceType: string;
+  /** Explicit AMI; when absent the latest Amazon Linux 2023 for the instance's arch is looked up. */
+  amiId?: string;
+  sshUser: string;
+  sshAllowedCidrs: string[];
+  bastion?: BastionConfig;
+  /** Name of the primary network interface on the gateway OS (ens5 on Nitro AL2023). */
+  interfaceName: string;
+  /** Create an EC2 interface endpoint and an S3 gateway endpoint for the gateways. */
+  createVpcEndpoints: boolean;
+}
+
+export interface Ipv6Config {
+  mode: Ipv6Mode;
+  /** isatap: IPv4 address of the ISATAP (AWS-side) router. */
+  isatapRouter?: string;
+  /** isatap: the /64 the ISATAP addresses are formed in, canonical "x::/64". */
+  isatapPrefix?: string;
+  pathMtu: number;
+  underlayMtu: number;
+}
+
+export interface RtxConfig {
+  host: string;
+  port: number;
+  user: string;
+  /** Pinned host key, authorized_keys format ("ssh-ed25519 AAAA..."). */
+  hostKey: string;
+  ipv6Address: string;
+  lanAddress: string;
+  wanInterface: string;
+  tunnelIds: [number, number];
+  keepaliveIds: [number, number];
+  ipv6FilterId: number;
+}
+
+export interface FailoverConfig {
+  advertIntervalMs: number;
+  rtxKeepaliveIntervalS: number;
+  rtxKeepaliveCount: number;
+}
+
+/** Secrets are never part of StackConfig: they travel as Pulumi secrets (see src/config/secrets.ts). */
+export interface StackConfig {
+  region?: string;
+  site: SiteConfig;
+  vpc: VpcConfig;
+  gateways: [GatewayPlacement, GatewayPlacement];
+  gateway: GatewayOptions;
+  ipv6: Ipv6Config;
+  rtx: RtxConfig;
+  failover: FailoverConfig;
+}
+
+/** The secret keys of the project namespace; their values are never read by the validator. */
+export const SECRET_KEYS = ["rtxPassword", "rtxAdminPassword", "gatewaySshPrivateKey"] as const;
+export type SecretKey = (typeof SECRET_KEYS)[number];
+
+/** One validation problem: the key path it concerns and what is wrong. */
+export interface Problem {
+  path: string;
+  message: string;
+}
