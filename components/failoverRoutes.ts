@@ -1,0 +1,64 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { TOKEN_PREFIX, cidrSlug } from "./lib/naming";
+
+/**
+ * Every target field of aws.ec2.Route. Pulumi never updates any of them after creation: the
+ * active gateway's keepalived owns the target (DESIGN.md §6, docs/pulumi.md "Route ownership").
+ */
+export const ROUTE_TARGET_FIELDS = [
+  "networkInterfaceId",
+  "carrierGatewayId",
+  "coreNetworkArn",
+  "egressOnlyGatewayId",
+  "gatewayId",
+  "localGatewayId",
+  "natGatewayId",
+  "odbNetworkArn",
+  "transitGatewayId",
+  "vpcEndpointId",
+  "vpcPeeringConnectionId",
+];
+
+/** Inputs of {@link FailoverRoutes}. */
+export interface FailoverRoutesArgs {
+  /** The managed route tables. */
+  routeTableIds: string[];
+  /** The site's IPv4 networks. */
+  destinationCidrs: string[];
+  /** The primary gateway's ENI: where the routes point when they are created, and only then. */
+  initialNetworkInterfaceId: pulumi.Input<string>;
+}
+
+/** One managed route, for the stack outputs. */
+export interface ManagedRoute {
+  routeTableId: string;
+  destinationCidrBlock: string;
+}
+
+/**
+ * The site routes in every managed table. Created pointing at the primary gateway and deleted
+ * on destroy; their only other inputs (table, destination) replace the route when changed, so
+ * with the targets ignored no `pulumi up` ever sends an existing route anywhere (pulumi-aws #2524:
+ * an update would resend the ignored target from state, which may be a failed gateway).
+ */
+export class FailoverRoutes extends pulumi.ComponentResource {
+  public readonly routes: aws.ec2.Route[];
+  public readonly managed: ManagedRoute[];
+
+  constructor(name: string, args: FailoverRoutesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(`${TOKEN_PREFIX}:FailoverRoutes`, name, {}, opts);
+    this.managed = args.routeTableIds.flatMap((routeTableId) =>
+      args.destinationCidrs.map((destinationCidrBlock) => ({ routeTableId, destinationCidrBlock })),
+    );
+    this.routes = this.managed.map(
+      (route) =>
+        new aws.ec2.Route(
+          `${name}-${route.routeTableId}-${cidrSlug(route.destinationCidrBlock)}`,
+          { ...route, networkInterfaceId: args.initialNetworkInterfaceId },
+          { parent: this, ignoreChanges: ROUTE_TARGET_FIELDS },
+        ),
+    );
+    this.registerOutputs({ managed: this.managed });
+  }
+}

@@ -1,0 +1,88 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as command from "@pulumi/command";
+import { BastionConfig } from "../src/config/types";
+import { BundleAction, bundleCommand, bundleGatewayScripts, sha256Hex } from "./lib/configBundle";
+import { TOKEN_PREFIX } from "./lib/naming";
+
+/** Inputs of {@link GatewayConfiguration}. */
+export interface GatewayConfigurationArgs {
+  /** Short gateway name ("gw-a"), for the bundle's header. */
+  gatewayName: string;
+  /** Bash run as root that writes every rendered file and applies them; idempotent. */
+  installScript: string;
+  /** Bash run as root that undoes installScript; idempotent. */
+  removeScript: string;
+  /** The gateway's pinned private IPv4 address (SSH target). */
+  host: string;
+  user: string;
+  /** The stack's gatewaySshPrivateKey (secret). */
+  privateKey: pulumi.Input<string>;
+  /** The gateway's generated host key, authorized_keys format: pinned on every connection. */
+  hostPublicKey: pulumi.Input<string>;
+  /** Optional jump host; it authenticates with the same private key. */
+  bastion?: BastionConfig;
+  /** The instance the configuration lives on: a new instance needs a fresh configuration. */
+  instanceId: pulumi.Input<string>;
+}
+
+/** How long (attempts of perDialTimeout seconds) to wait for a booting gateway's sshd. */
+const DIAL_ATTEMPTS = 40;
+const PER_DIAL_TIMEOUT_S = 15;
+
+/**
+ * Pushes a gateway's rendered configuration over SSH with @pulumi/command and removes it on
+ * delete. The configuration travels on stdin (see bundleGatewayScripts for why both scripts
+ * are in one bundle); the command text carries no secret, and neither does anything the
+ * scripts print (they contain no secret), so logging stays on for diagnosis.
+ *
+ * Re-runs: any change of the rendered content changes stdin, and a changed input runs `update`
+ * (the idempotent install) in place. Content is deliberately NOT a trigger: triggers replace
+ * the resource, and a create-before-delete replacement would run the old resource's remove
+ * after the new install, tearing the new configuration down. The trigger is the instance id:
+ * a new instance gets a fresh configuration.
+ */
+export class GatewayConfiguration extends pulumi.ComponentResource {
+  /** sha256 of the bundle pushed to the gateway (no secret in it). */
+  public readonly contentHash: string;
+  public readonly command: command.remote.Command;
+
+  constructor(
+    name: string,
+    args: GatewayConfigurationArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super(`${TOKEN_PREFIX}:GatewayConfiguration`, name, {}, opts);
+    const bundle = bundleGatewayScripts(args.gatewayName, args.installScript, args.removeScript);
+    this.contentHash = sha256Hex(bundle);
+    const run = (action: BundleAction) => bundleCommand(action);
+    this.command = new command.remote.Command(
+      `${name}-push`,
+      {
+        connection: {
+          host: args.host,
+          user: args.user,
+          privateKey: args.privateKey,
+          hostKey: args.hostPublicKey,
+          dialErrorLimit: DIAL_ATTEMPTS,
+          perDialTimeout: PER_DIAL_TIMEOUT_S,
+          proxy: args.bastion && {
+            host: args.bastion.host,
+            port: args.bastion.port,
+            user: args.bastion.user,
+            privateKey: args.privateKey,
+          },
+        },
+        create: run("install"),
+        update: run("install"),
+        delete: run("remove"),
+        stdin: bundle,
+        triggers: [args.instanceId],
+        // sshd refuses SetEnv by default; the previous output is not needed either.
+        addPreviousOutputInEnv: false,
+        logging: "stdoutAndStderr",
+      },
+      { parent: this, additionalSecretOutputs: ["connection"] },
+    );
+    this.registerOutputs({ contentHash: this.contentHash });
+  }
+}

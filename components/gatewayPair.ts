@@ -1,0 +1,123 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as tls from "@pulumi/tls";
+import { GatewayOptions, GatewayPlacement, Ipv6Config, VpcConfig } from "../src/config/types";
+import { al2023AmiQuery, pickArchitecture } from "./lib/ami";
+import { TOKEN_PREFIX } from "./lib/naming";
+import { GatewayInstance } from "./gatewayInstance";
+import { GatewayRole } from "./gatewayRole";
+import { GatewaySecurity } from "./gatewaySecurity";
+
+/** Inputs of {@link GatewayPair}. */
+export interface GatewayPairArgs {
+  /** Site name, for tags and descriptions. */
+  site: string;
+  vpc: VpcConfig;
+  /** Where the two gateways go; index 0 is the preferred (primary) gateway. */
+  placements: [GatewayPlacement, GatewayPlacement];
+  /** Short names of the two gateways ("gw-a", "gw-b"), as the renderer names them. */
+  gatewayNames: [string, string];
+  options: GatewayOptions;
+  ipv6: Ipv6Config;
+  /** The RTX's IPv6 tunnel endpoint (the only source of tunnel packets in native mode). */
+  rtxIpv6Address: string;
+  /** The stack's gatewaySshPrivateKey (secret); its public half becomes the login key. */
+  sshPrivateKey: pulumi.Input<string>;
+}
+
+/**
+ * The redundant gateway pair of a site: security group, instance role, and two gateways in two
+ * subnets, booted from the configured AMI or the latest Amazon Linux 2023 for the instance type's
+ * architecture.
+ */
+export class GatewayPair extends pulumi.ComponentResource {
+  public readonly gateways: [GatewayInstance, GatewayInstance];
+  public readonly securityGroupId: pulumi.Output<string>;
+  public readonly roleArn: pulumi.Output<string>;
+  /** The image the gateways are created from (later AMI changes are ignored). */
+  public readonly amiId: pulumi.Output<string>;
+
+  constructor(name: string, args: GatewayPairArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(`${TOKEN_PREFIX}:GatewayPair`, name, {}, opts);
+    const security = new GatewaySecurity(
+      `${name}-security`,
+      {
+        site: args.site,
+        vpcId: args.vpc.id,
+        mode: args.ipv6.mode,
+        isatapRouter: args.ipv6.isatapRouter,
+        rtxIpv6Address: args.rtxIpv6Address,
+        sshAllowedCidrs: args.options.sshAllowedCidrs,
+        vpcCidrs: args.vpc.cidrs,
+      },
+      { parent: this },
+    );
+    const role = new GatewayRole(
+      `${name}-iam`,
+      { site: args.site, routeTableIds: args.vpc.routeTableIds },
+      { parent: this },
+    );
+    this.amiId = pulumi.output(
+      args.options.amiId ?? this.latestAmazonLinux(args.options.instanceType),
+    );
+    const loginPublicKey = this.loginPublicKey(args.sshPrivateKey);
+    const gateway = (index: 0 | 1) =>
+      new GatewayInstance(
+        `${name}-${args.gatewayNames[index]}`,
+        {
+          site: args.site,
+          subnetId: args.placements[index].subnetId,
+          privateIp: args.placements[index].privateIp,
+          ipv6Address: args.ipv6.mode === "native" ? args.placements[index].ipv6Address : undefined,
+          securityGroupIds: [security.securityGroupId],
+          instanceProfileName: role.instanceProfileName,
+          instanceType: args.options.instanceType,
+          amiId: this.amiId,
+          sshUser: args.options.sshUser,
+          loginPublicKey,
+        },
+        { parent: this },
+      );
+    this.gateways = [gateway(0), gateway(1)];
+    this.securityGroupId = security.securityGroupId;
+    this.roleArn = role.roleArn;
+    this.registerOutputs({
+      securityGroupId: this.securityGroupId,
+      roleArn: this.roleArn,
+      amiId: this.amiId,
+      instanceIds: this.gateways.map((g) => g.instanceId),
+    });
+  }
+
+  /** Latest AL2023 for the architecture DescribeInstanceTypes reports for the instance type. */
+  private latestAmazonLinux(instanceType: string): pulumi.Output<string> {
+    const invokeOpts = { parent: this };
+    const type = aws.ec2.getInstanceTypeOutput({ instanceType }, invokeOpts);
+    const query = type.supportedArchitectures.apply((supported) =>
+      al2023AmiQuery(pickArchitecture(instanceType, supported)),
+    );
+    return aws.ec2.getAmiOutput(
+      { owners: query.owners, mostRecent: query.mostRecent, filters: query.filters },
+      invokeOpts,
+    ).id;
+  }
+
+  /** The authorized_keys line of the login key; tls reads either OpenSSH or PEM private keys. */
+  private loginPublicKey(sshPrivateKey: pulumi.Input<string>): pulumi.Output<string> {
+    const key = pulumi.output(sshPrivateKey);
+    const isOpenssh = key.apply((k) => k.includes("BEGIN OPENSSH PRIVATE KEY"));
+    const derived = tls.getPublicKeyOutput(
+      {
+        privateKeyOpenssh: pulumi
+          .all([key, isOpenssh])
+          .apply(([k, openssh]) => (openssh ? k : undefined)),
+        privateKeyPem: pulumi
+          .all([key, isOpenssh])
+          .apply(([k, openssh]) => (openssh ? undefined : k)),
+      },
+      { parent: this },
+    );
+    // A public key is not a secret, but it only resolves from the secret private key.
+    return derived.publicKeyOpenssh.apply((line) => line.trim());
+  }
+}

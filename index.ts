@@ -1,0 +1,105 @@
+// The site stack: reads and validates the configuration (before any resource is declared),
+// renders the gateway files and RTX commands, and wires the components. No logic lives here.
+import * as pulumi from "@pulumi/pulumi";
+import { readPulumiStackConfig } from "./src/config/pulumi";
+import { renderSite } from "./src/render/site";
+import { FailoverRoutes } from "./components/failoverRoutes";
+import { GatewayConfiguration } from "./components/gatewayConfiguration";
+import { GatewayPair } from "./components/gatewayPair";
+import { RtxConfiguration } from "./components/rtxConfiguration";
+import { VpcEndpoints } from "./components/vpcEndpoints";
+import { knownHostsLine, sshCommandFor } from "./components/lib/ssh";
+
+const config = readPulumiStackConfig();
+const rendered = renderSite(config);
+const secrets = new pulumi.Config("vpc-ipip6-gateway");
+const sshPrivateKey = secrets.requireSecret("gatewaySshPrivateKey");
+const site = config.site.name;
+const [first, second] = rendered.gateways;
+
+const pair = new GatewayPair(site, {
+  site,
+  vpc: config.vpc,
+  placements: config.gateways,
+  gatewayNames: [first.name, second.name],
+  options: config.gateway,
+  ipv6: config.ipv6,
+  rtxIpv6Address: config.rtx.ipv6Address,
+  sshPrivateKey,
+});
+
+const endpoints = config.gateway.createVpcEndpoints
+  ? new VpcEndpoints(`${site}-endpoints`, {
+      site,
+      vpcId: config.vpc.id,
+      subnetIds: config.gateways.map((g) => g.subnetId),
+      routeTableIds: config.vpc.routeTableIds,
+      gatewaySecurityGroupId: pair.securityGroupId,
+    })
+  : undefined;
+
+const routes = new FailoverRoutes(`${site}-routes`, {
+  routeTableIds: config.vpc.routeTableIds,
+  destinationCidrs: config.site.cidrs,
+  initialNetworkInterfaceId: pair.gateways[0].networkInterfaceId,
+});
+
+// Routes exist before keepalived can start (it would create them first and Pulumi's create
+// would fail); the endpoints exist before the install needs packages and the EC2 API.
+const configurations = rendered.gateways.map(
+  (gw, i) =>
+    new GatewayConfiguration(
+      `${site}-${gw.name}-config`,
+      {
+        gatewayName: gw.name,
+        installScript: gw.installScript,
+        removeScript: gw.removeScript,
+        host: gw.privateIp,
+        user: config.gateway.sshUser,
+        privateKey: sshPrivateKey,
+        hostPublicKey: pair.gateways[i].hostPublicKey,
+        bastion: config.gateway.bastion,
+        instanceId: pair.gateways[i].instanceId,
+      },
+      { dependsOn: [pair.gateways[i], routes, ...(endpoints ? [endpoints] : [])] },
+    ),
+);
+
+// The RTX's tunnels point at the gateways' tunnel ends, which the configurations create.
+new RtxConfiguration(
+  `${site}-rtx`,
+  {
+    rtx: config.rtx,
+    commands: rendered.rtx.commands,
+    password: secrets.requireSecret("rtxPassword"),
+    adminPassword: secrets.requireSecret("rtxAdminPassword"),
+    repoRoot: __dirname,
+  },
+  { dependsOn: configurations },
+);
+
+export const gateways = rendered.gateways.map((gw, i) => ({
+  name: gw.name,
+  instanceId: pair.gateways[i].instanceId,
+  networkInterfaceId: pair.gateways[i].networkInterfaceId,
+  privateIp: gw.privateIp,
+  tunnelAddress: gw.tunnelAddress,
+  hostPublicKey: pair.gateways[i].hostPublicKey,
+  configurationHash: configurations[i].contentHash,
+}));
+/** Where the managed routes pointed when created; afterwards the active gateway owns the target. */
+export const initialRouteTarget = pair.gateways[0].networkInterfaceId;
+export const managedRoutes = routes.managed;
+export const tunnel = rendered.tunnel;
+export const rtxCommands = rendered.rtx.commands;
+export const rtxKeepaliveDetectionMs = rendered.rtx.keepaliveDetectionMs;
+export const sshCommands = rendered.gateways.map((gw) =>
+  sshCommandFor(config.gateway.sshUser, gw.privateIp, config.gateway.bastion),
+);
+export const knownHosts = rendered.gateways.map((gw, i) =>
+  pair.gateways[i].hostPublicKey.apply((key) => knownHostsLine(gw.privateIp, key)),
+);
+export const vpcEndpointIds = endpoints && {
+  ec2: endpoints.ec2EndpointId,
+  s3: endpoints.s3EndpointId,
+};
