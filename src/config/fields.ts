@@ -1,0 +1,116 @@
+/** Readers for the value kinds of the contract: addresses, CIDRs, AWS ids, SSH keys. */
+
+import {
+  canonicalIpv6,
+  isUnusableTunnelEndpoint,
+  parseIpv6,
+  parseIpv6Prefix,
+  formatIpv6,
+} from "../net/ipv6";
+import { formatIpv4Cidr, Ipv4Cidr, parseIpv4, parseIpv4Cidr } from "../net/ipv4";
+import { ConfigReader } from "./reader";
+
+/** AWS resource ids: prefix, then 8 or 17 lowercase hex digits. */
+export function awsId(
+  r: ConfigReader,
+  path: string,
+  value: unknown,
+  prefix: string,
+): string | undefined {
+  const pattern = new RegExp(`^${prefix}-(?:[0-9a-f]{8}|[0-9a-f]{17})$`);
+  return r.string(path, value, pattern, `a ${prefix}- id (${prefix}- and 8 or 17 hex digits)`);
+}
+
+export function ipv4Address(r: ConfigReader, path: string, value: unknown): string | undefined {
+  const text = r.string(path, value);
+  if (text === undefined) return undefined;
+  if (parseIpv4(text) === undefined) return r.report(path, `"${text}" is not an IPv4 address`);
+  return text;
+}
+
+export function ipv4Cidr(r: ConfigReader, path: string, value: unknown): Ipv4Cidr | undefined {
+  const text = r.string(path, value);
+  if (text === undefined) return undefined;
+  const parsed = parseIpv4Cidr(text);
+  return "error" in parsed ? r.report(path, parsed.error) : parsed.cidr;
+}
+
+export function ipv4CidrList(
+  r: ConfigReader,
+  path: string,
+  value: unknown,
+): Ipv4Cidr[] | undefined {
+  return r.listOf(path, value, (p, v) => ipv4Cidr(r, p, v), { min: 1 });
+}
+
+export const cidrText = formatIpv4Cidr;
+
+/** A unicast IPv6 address usable as a tunnel endpoint, returned in canonical form. */
+export function ipv6Endpoint(r: ConfigReader, path: string, value: unknown): string | undefined {
+  const text = r.string(path, value);
+  if (text === undefined) return undefined;
+  const groups = parseIpv6(text);
+  if (!groups) return r.report(path, `"${text}" is not an IPv6 address`);
+  if (isUnusableTunnelEndpoint(groups)) {
+    return r.report(
+      path,
+      `${text} cannot be a tunnel endpoint (unspecified, loopback, link-local or multicast)`,
+    );
+  }
+  return canonicalIpv6(text);
+}
+
+/** An IPv6 /64, returned in canonical "x::/64" form. */
+export function ipv6Slash64(r: ConfigReader, path: string, value: unknown): string | undefined {
+  const text = r.string(path, value);
+  if (text === undefined) return undefined;
+  const parsed = parseIpv6Prefix(text);
+  if ("error" in parsed) return r.report(path, parsed.error);
+  if (parsed.prefix.length !== 64) {
+    return r.report(path, `ISATAP addresses are formed in a /64; got /${parsed.prefix.length}`);
+  }
+  return `${formatIpv6(parsed.prefix.groups)}/64`;
+}
+
+const HOSTNAME =
+  /^(?=.{1,253}$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+
+/** Where SSH reaches a host: IPv4, IPv6 or a DNS name. */
+export function sshHost(r: ConfigReader, path: string, value: unknown): string | undefined {
+  const text = r.string(path, value);
+  if (text === undefined) return undefined;
+  if (parseIpv4(text) !== undefined) return text;
+  if (text.includes(":"))
+    return canonicalIpv6(text) ?? r.report(path, `"${text}" is not an IPv6 address`);
+  if (/^[\d.]+$/.test(text)) return r.report(path, `"${text}" is not an IPv4 address`);
+  return HOSTNAME.test(text) ? text : r.report(path, `"${text}" is not a host name or address`);
+}
+
+const HOST_KEY_TYPES = [
+  "ssh-ed25519",
+  "ecdsa-sha2-nistp256",
+  "ecdsa-sha2-nistp384",
+  "ecdsa-sha2-nistp521",
+  "ssh-rsa",
+];
+
+/** A public host key in authorized_keys form; the blob's own type name must match the first word. */
+export function sshPublicKey(r: ConfigReader, path: string, value: unknown): string | undefined {
+  const text = r.string(path, value);
+  if (text === undefined) return undefined;
+  const [type, blob] = text.trim().split(/\s+/);
+  if (!HOST_KEY_TYPES.includes(type) || !blob || !/^[A-Za-z0-9+/]+={0,2}$/.test(blob)) {
+    return r.report(
+      path,
+      `must be "<type> <base64>" with type one of ${HOST_KEY_TYPES.join(", ")}`,
+    );
+  }
+  const raw = Buffer.from(blob, "base64");
+  const nameLength = raw.length >= 4 ? raw.readUInt32BE(0) : -1;
+  const embedded =
+    nameLength > 0 && raw.length >= 4 + nameLength
+      ? raw.subarray(4, 4 + nameLength).toString("latin1")
+      : "";
+  if (embedded !== type) return r.report(path, `the key data is not a ${type} key`);
+  return `${type} ${blob}`;
+}

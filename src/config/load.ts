@@ -1,0 +1,93 @@
+/** Reads a stack file (Pulumi.<stack>.yaml) into RawStackConfig and validates it, for the CLI tools. */
+
+import * as fs from "fs";
+import { parseDocument } from "yaml";
+import { Problem, StackConfig } from "./types";
+import { RawStackConfig, validateStackConfig, ValidateOptions } from "./validate";
+
+/** Top-level keys Pulumi writes into stack files besides `config`. */
+const STACK_FILE_KEYS = [
+  "config",
+  "encryptionsalt",
+  "secretsprovider",
+  "encryptedkey",
+  "environment",
+];
+
+export interface LoadResult {
+  config?: StackConfig;
+  problems: Problem[];
+}
+
+export function loadStackFile(
+  path: string,
+  options: ValidateOptions = { requireSecrets: false },
+): LoadResult {
+  let text: string;
+  try {
+    text = fs.readFileSync(path, "utf8");
+  } catch (error) {
+    return {
+      problems: [
+        {
+          path: "--stack-file",
+          message: `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+        },
+      ],
+    };
+  }
+  const parsed = parseStackFileText(text);
+  if ("problems" in parsed) return parsed;
+  return validateStackConfig(parsed.raw, options);
+}
+
+export function parseStackFileText(
+  text: string,
+): { raw: RawStackConfig } | { problems: Problem[] } {
+  const document = parseDocument(text, { uniqueKeys: true });
+  if (document.errors.length > 0) {
+    return {
+      problems: document.errors.map((e) => ({
+        path: "(stack file)",
+        message: `YAML error at line ${e.linePos?.[0].line ?? "?"}: ${e.code}`,
+      })),
+    };
+  }
+  const top: unknown = document.toJS();
+  if (top === null || typeof top !== "object" || Array.isArray(top)) {
+    return {
+      problems: [{ path: "(stack file)", message: "must be a mapping with a config: key" }],
+    };
+  }
+  const problems: Problem[] = Object.keys(top)
+    .filter((k) => !STACK_FILE_KEYS.includes(k))
+    .map((k) => ({
+      path: k,
+      message: `unknown top-level key in a stack file (known: ${STACK_FILE_KEYS.join(", ")})`,
+    }));
+  const config = (top as Record<string, unknown>).config ?? {};
+  if (typeof config !== "object" || config === null || Array.isArray(config)) {
+    problems.push({ path: "config", message: "must be a mapping of config keys" });
+  }
+  if (problems.length > 0) return { problems };
+  return { raw: toRaw(config as Record<string, unknown>) };
+}
+
+function toRaw(config: Record<string, unknown>): RawStackConfig {
+  const secureKeys = new Set<string>();
+  const values: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (isSecure(value)) secureKeys.add(key);
+    values[key] = value;
+  }
+  return { values, secureKeys };
+}
+
+function isSecure(value: unknown): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.keys(value).join() === "secure"
+  );
+}

@@ -1,0 +1,527 @@
+/**
+ * Validation of stack configuration contract v1 (DESIGN.md §3): reads every key, fills defaults,
+ * and reports every problem at once by key path. Runs before any resource is declared.
+ */
+
+import {
+  cidrContains,
+  cidrsOverlap,
+  broadcastOf,
+  formatIpv4Cidr,
+  Ipv4Cidr,
+  parseIpv4,
+} from "../net/ipv4";
+import { MAX_LINK_MTU, MIN_LINK_MTU, IPV4_HEADER } from "../net/mtu";
+import {
+  awsId,
+  ipv4Address,
+  ipv4CidrList,
+  ipv6Endpoint,
+  ipv6Slash64,
+  sshHost,
+  sshPublicKey,
+} from "./fields";
+import { ConfigReader, Obj } from "./reader";
+import { MAX_IPV6_FILTER_ID, RTX_MODELS, UNKNOWN_MODEL_LIMITS } from "./rtx-models";
+import {
+  FailoverConfig,
+  GatewayOptions,
+  GatewayPlacement,
+  Ipv6Config,
+  Problem,
+  RtxConfig,
+  SECRET_KEYS,
+  SiteConfig,
+  StackConfig,
+  VpcConfig,
+} from "./types";
+
+export const NAMESPACE = "vpc-ipip6-gateway";
+const SECTIONS = ["site", "vpc", "gateways", "gateway", "ipv6", "rtx", "failover"] as const;
+/** Other namespaces a site stack may carry config for. */
+const FOREIGN_NAMESPACES = ["aws", "pulumi", "command", "tls"];
+
+/** Config as read from a stack file or the Pulumi runtime, before validation. */
+export interface RawStackConfig {
+  /** Full key ("vpc-ipip6-gateway:site", "aws:region") -> value (objects already parsed). */
+  values: Record<string, unknown>;
+  /** Full keys whose values are stored encrypted (`secure:`); their values are never read. */
+  secureKeys: Set<string>;
+}
+
+export interface ValidateOptions {
+  /** The program needs the secrets; `render` does not. */
+  requireSecrets: boolean;
+}
+
+export interface ValidationResult {
+  config?: StackConfig;
+  problems: Problem[];
+}
+
+const key = (name: string) => `${NAMESPACE}:${name}`;
+
+export function validateStackConfig(
+  raw: RawStackConfig,
+  options: ValidateOptions,
+): ValidationResult {
+  const r = new ConfigReader();
+  checkKeys(r, raw, options);
+  const site = readSite(r, raw.values[key("site")]);
+  const vpc = readVpc(r, raw.values[key("vpc")]);
+  const ipv6 = readIpv6(r, raw.values[key("ipv6")]);
+  const gateways = readGateways(r, raw.values[key("gateways")], ipv6?.mode);
+  const gateway = readGatewayOptions(r, raw.values[key("gateway")], vpc);
+  const rtx = readRtx(r, raw.values[key("rtx")]);
+  const failover = readFailover(r, raw.values[key("failover")]);
+  const region = r.string(
+    "aws:region",
+    raw.values["aws:region"],
+    /^[a-z]{2}(-gov)?-[a-z]+-\d$/,
+    "an AWS region",
+  );
+  if (site && vpc && gateways && ipv6 && rtx && gateway) {
+    crossCheck(r, { site, vpc, gateways, ipv6, rtx, gateway });
+  }
+  if (
+    r.problems.length > 0 ||
+    !site ||
+    !vpc ||
+    !gateways ||
+    !gateway ||
+    !ipv6 ||
+    !rtx ||
+    !failover
+  ) {
+    return { problems: r.problems };
+  }
+  return { config: { region, site, vpc, gateways, gateway, ipv6, rtx, failover }, problems: [] };
+}
+
+function checkKeys(r: ConfigReader, raw: RawStackConfig, options: ValidateOptions): void {
+  const known: string[] = [...SECTIONS, ...SECRET_KEYS];
+  for (const full of Object.keys(raw.values)) {
+    const [namespace, name] = splitKey(full);
+    if (namespace === NAMESPACE) {
+      if (!known.includes(name)) r.object(NAMESPACE, { [name]: null }, known);
+    } else if (!FOREIGN_NAMESPACES.includes(namespace)) {
+      r.report(
+        full,
+        `unknown config namespace "${namespace}" (this project's keys are under ${NAMESPACE}:)`,
+      );
+    }
+  }
+  for (const section of SECTIONS) {
+    if (section !== "gateway" && section !== "failover" && raw.values[key(section)] === undefined) {
+      r.report(key(section), "is required");
+    }
+  }
+  for (const secret of SECRET_KEYS) {
+    const full = key(secret);
+    const present = raw.values[full] !== undefined;
+    if (present && !raw.secureKeys.has(full)) {
+      r.report(full, `is stored in plain text; set it with: pulumi config set --secret ${secret}`);
+    } else if (!present && options.requireSecrets) {
+      r.report(full, `is required; set it with: pulumi config set --secret ${secret}`);
+    }
+  }
+}
+
+function splitKey(full: string): [string, string] {
+  const colon = full.indexOf(":");
+  return colon < 0 ? ["", full] : [full.slice(0, colon), full.slice(colon + 1)];
+}
+
+function readSite(r: ConfigReader, value: unknown): SiteConfig | undefined {
+  const p = key("site");
+  const o = r.object(p, value, ["name", "cidrs"]);
+  if (!o) return undefined;
+  const name = r.required(
+    `${p}.name`,
+    r.string(`${p}.name`, o.name, /^[a-z0-9-]{1,32}$/, "1 to 32 of a-z, 0-9 and -"),
+  );
+  const cidrs = r.required(`${p}.cidrs`, ipv4CidrList(r, `${p}.cidrs`, o.cidrs));
+  if (cidrs) reportOverlapsWithin(r, `${p}.cidrs`, cidrs);
+  return name && cidrs ? { name, cidrs: cidrs.map(formatIpv4Cidr) } : undefined;
+}
+
+function readVpc(r: ConfigReader, value: unknown): VpcConfig | undefined {
+  const p = key("vpc");
+  const o = r.object(p, value, ["id", "cidrs", "routeTableIds"]);
+  if (!o) return undefined;
+  const id = r.required(`${p}.id`, awsId(r, `${p}.id`, o.id, "vpc"));
+  const cidrs = r.required(`${p}.cidrs`, ipv4CidrList(r, `${p}.cidrs`, o.cidrs));
+  if (cidrs) reportOverlapsWithin(r, `${p}.cidrs`, cidrs);
+  const routeTableIds = r.required(
+    `${p}.routeTableIds`,
+    r.listOf(`${p}.routeTableIds`, o.routeTableIds, (ip, v) => awsId(r, ip, v, "rtb"), { min: 1 }),
+  );
+  if (routeTableIds) reportDuplicates(r, `${p}.routeTableIds`, routeTableIds);
+  return id && cidrs && routeTableIds
+    ? { id, cidrs: cidrs.map(formatIpv4Cidr), routeTableIds }
+    : undefined;
+}
+
+function readGateways(
+  r: ConfigReader,
+  value: unknown,
+  mode: string | undefined,
+): [GatewayPlacement, GatewayPlacement] | undefined {
+  const p = key("gateways");
+  const list = r.listOf(p, value, (ip, v) => readPlacement(r, ip, v, mode), { min: 2, max: 2 });
+  if (!list || list.length !== 2) return undefined;
+  const [a, b] = list;
+  if (a.subnetId === b.subnetId) {
+    r.report(
+      `${p}[1].subnetId`,
+      `is the same subnet as gateways[0]; the two gateways must be in two subnets in two AZs`,
+    );
+  }
+  if (a.privateIp === b.privateIp)
+    r.report(`${p}[1].privateIp`, "is the same address as gateways[0].privateIp");
+  if (a.ipv6Address && a.ipv6Address === b.ipv6Address) {
+    r.report(`${p}[1].ipv6Address`, "is the same address as gateways[0].ipv6Address");
+  }
+  return [a, b];
+}
+
+function readPlacement(
+  r: ConfigReader,
+  p: string,
+  value: unknown,
+  mode: string | undefined,
+): GatewayPlacement | undefined {
+  const o = r.object(p, value, ["subnetId", "privateIp", "ipv6Address"]);
+  if (!o) return r.report(p, "must be a mapping with subnetId and privateIp");
+  const subnetId = r.required(`${p}.subnetId`, awsId(r, `${p}.subnetId`, o.subnetId, "subnet"));
+  const privateIp = r.required(`${p}.privateIp`, ipv4Address(r, `${p}.privateIp`, o.privateIp));
+  const ipv6Address = ipv6Endpoint(r, `${p}.ipv6Address`, o.ipv6Address);
+  if (mode === "native" && o.ipv6Address === undefined)
+    r.report(`${p}.ipv6Address`, "is required in native mode");
+  if (mode === "isatap" && o.ipv6Address !== undefined) {
+    r.report(
+      `${p}.ipv6Address`,
+      "is for native mode only; in isatap mode the address is derived from privateIp",
+    );
+  }
+  if (!subnetId || !privateIp) return undefined;
+  return ipv6Address ? { subnetId, privateIp, ipv6Address } : { subnetId, privateIp };
+}
+
+const SSH_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
+
+function readGatewayOptions(
+  r: ConfigReader,
+  value: unknown,
+  vpc: VpcConfig | undefined,
+): GatewayOptions | undefined {
+  const p = key("gateway");
+  const o =
+    r.object(p, value, [
+      "instanceType",
+      "amiId",
+      "sshUser",
+      "sshAllowedCidrs",
+      "bastion",
+      "interfaceName",
+      "createVpcEndpoints",
+    ]) ?? {};
+  const instanceType = r.string(
+    `${p}.instanceType`,
+    o.instanceType,
+    /^[a-z][a-z0-9-]*\.[a-z0-9]+$/,
+    "an EC2 instance type (e.g. t4g.nano)",
+  );
+  const amiId = awsId(r, `${p}.amiId`, o.amiId, "ami");
+  const sshUser = r.string(`${p}.sshUser`, o.sshUser, SSH_USER, "a Linux user name");
+  const allowed =
+    o.sshAllowedCidrs === undefined
+      ? undefined
+      : ipv4CidrList(r, `${p}.sshAllowedCidrs`, o.sshAllowedCidrs);
+  allowed?.forEach((cidr, i) => {
+    if (cidr.prefix === 0)
+      r.report(
+        `${p}.sshAllowedCidrs[${i}]`,
+        "opens SSH to the whole Internet; name the networks that administer the gateways",
+      );
+  });
+  const bastion = readBastion(r, `${p}.bastion`, o.bastion);
+  const interfaceName = r.string(
+    `${p}.interfaceName`,
+    o.interfaceName,
+    /^[a-z][a-z0-9]{0,14}$/,
+    "a network interface name",
+  );
+  const createVpcEndpoints = r.boolean(`${p}.createVpcEndpoints`, o.createVpcEndpoints);
+  if (!vpc) return undefined;
+  return {
+    instanceType: instanceType ?? "t4g.nano",
+    ...(amiId ? { amiId } : {}),
+    sshUser: sshUser ?? "ec2-user",
+    sshAllowedCidrs: (allowed ?? []).map(formatIpv4Cidr).concat(allowed ? [] : vpc.cidrs),
+    ...(bastion ? { bastion } : {}),
+    interfaceName: interfaceName ?? "ens5",
+    createVpcEndpoints: createVpcEndpoints ?? false,
+  };
+}
+
+function readBastion(r: ConfigReader, p: string, value: unknown): GatewayOptions["bastion"] {
+  const o = r.object(p, value, ["host", "user", "port"]);
+  if (!o) return undefined;
+  const host = r.required(`${p}.host`, sshHost(r, `${p}.host`, o.host));
+  const user = r.required(
+    `${p}.user`,
+    r.string(`${p}.user`, o.user, SSH_USER, "a Linux user name"),
+  );
+  const port = r.integer(`${p}.port`, o.port, 1, 65535) ?? 22;
+  return host && user ? { host, user, port } : undefined;
+}
+
+function readIpv6(r: ConfigReader, value: unknown): Ipv6Config | undefined {
+  const p = key("ipv6");
+  const o = r.object(p, value, ["mode", "isatapRouter", "isatapPrefix", "pathMtu", "underlayMtu"]);
+  if (!o) return undefined;
+  const mode = r.required(
+    `${p}.mode`,
+    r.string(`${p}.mode`, o.mode, /^(isatap|native)$/, "isatap or native"),
+  ) as Ipv6Config["mode"] | undefined;
+  const pathMtu = r.integer(`${p}.pathMtu`, o.pathMtu, MIN_LINK_MTU, MAX_LINK_MTU) ?? 1500;
+  const underlayMtu = r.integer(
+    `${p}.underlayMtu`,
+    o.underlayMtu,
+    MIN_LINK_MTU + IPV4_HEADER,
+    MAX_LINK_MTU,
+  );
+  if (mode === "native") {
+    for (const isatapOnly of ["isatapRouter", "isatapPrefix", "underlayMtu"]) {
+      if (o[isatapOnly] !== undefined) r.report(`${p}.${isatapOnly}`, "is for isatap mode only");
+    }
+    return { mode, pathMtu, underlayMtu: underlayMtu ?? 1500 };
+  }
+  const isatapRouter = ipv4Address(r, `${p}.isatapRouter`, o.isatapRouter);
+  const isatapPrefix = ipv6Slash64(r, `${p}.isatapPrefix`, o.isatapPrefix);
+  if (mode !== "isatap") return undefined;
+  if (o.isatapRouter === undefined) r.report(`${p}.isatapRouter`, "is required in isatap mode");
+  if (o.isatapPrefix === undefined) r.report(`${p}.isatapPrefix`, "is required in isatap mode");
+  if (!isatapRouter || !isatapPrefix) return undefined;
+  return { mode, isatapRouter, isatapPrefix, pathMtu, underlayMtu: underlayMtu ?? 1500 };
+}
+
+const RTX_KEYS = [
+  "host",
+  "port",
+  "user",
+  "hostKey",
+  "ipv6Address",
+  "lanAddress",
+  "wanInterface",
+  "tunnelIds",
+  "keepaliveIds",
+  "ipv6FilterId",
+  "model",
+];
+
+function readRtx(r: ConfigReader, value: unknown): RtxConfig | undefined {
+  const p = key("rtx");
+  const o = r.object(p, value, RTX_KEYS);
+  if (!o) return undefined;
+  const model = r.string(
+    `${p}.model`,
+    o.model,
+    new RegExp(`^(${Object.keys(RTX_MODELS).join("|")})$`),
+    `a known model (${Object.keys(RTX_MODELS).join(", ")})`,
+  );
+  const limits = model ? RTX_MODELS[model] : UNKNOWN_MODEL_LIMITS;
+  const host = r.required(`${p}.host`, sshHost(r, `${p}.host`, o.host));
+  const port = r.integer(`${p}.port`, o.port, 1, 65535) ?? 22;
+  const user = r.required(
+    `${p}.user`,
+    r.string(`${p}.user`, o.user, /^[A-Za-z0-9._-]{1,32}$/, "an RTX login name"),
+  );
+  const hostKey = r.required(`${p}.hostKey`, sshPublicKey(r, `${p}.hostKey`, o.hostKey));
+  const ipv6Address = r.required(
+    `${p}.ipv6Address`,
+    ipv6Endpoint(r, `${p}.ipv6Address`, o.ipv6Address),
+  );
+  const lanAddress = r.required(`${p}.lanAddress`, ipv4Address(r, `${p}.lanAddress`, o.lanAddress));
+  const wanInterface = orDefault(o.wanInterface, "lan2", (v) =>
+    r.string(
+      `${p}.wanInterface`,
+      v,
+      /^(lan|bridge)\d+$/,
+      "a LAN or bridge interface name (lan2, bridge1)",
+    ),
+  );
+  const tunnelIds = orDefault<[number, number]>(o.tunnelIds, [1, 2], (v) =>
+    idPair(r, `${p}.tunnelIds`, v, limits.maxTunnel, "tunnel"),
+  );
+  const keepaliveIds = orDefault<[number, number]>(o.keepaliveIds, [1, 2], (v) =>
+    idPair(r, `${p}.keepaliveIds`, v, limits.maxKeepalive, "keepalive"),
+  );
+  const ipv6FilterId = orDefault(o.ipv6FilterId, 101035, (v) =>
+    r.integer(`${p}.ipv6FilterId`, v, 1, MAX_IPV6_FILTER_ID),
+  );
+  if (
+    !host ||
+    !user ||
+    !hostKey ||
+    !ipv6Address ||
+    !lanAddress ||
+    !wanInterface ||
+    !tunnelIds ||
+    !keepaliveIds ||
+    !ipv6FilterId
+  ) {
+    return undefined;
+  }
+  return {
+    host,
+    port,
+    user,
+    hostKey,
+    ipv6Address,
+    lanAddress,
+    wanInterface,
+    tunnelIds,
+    keepaliveIds,
+    ipv6FilterId,
+    ...(model ? { model } : {}),
+  };
+}
+
+/** The value read from `raw`, or the default when the key is absent (a bad value stays undefined). */
+function orDefault<T>(
+  raw: unknown,
+  fallback: T,
+  read: (value: unknown) => T | undefined,
+): T | undefined {
+  return raw === undefined ? fallback : read(raw);
+}
+
+/** Two distinct ids in 1..max (max: the model's range, or the widest when rtx.model is unset). */
+function idPair(
+  r: ConfigReader,
+  p: string,
+  value: unknown,
+  max: number,
+  what: string,
+): [number, number] | undefined {
+  const ids = r.listOf(p, value, (ip, v) => r.integer(ip, v, 1, max), { min: 2, max: 2 });
+  if (!ids || ids.length !== 2) return undefined;
+  if (ids[0] === ids[1])
+    return r.report(`${p}[1]`, `duplicates ${what} id ${ids[0]}; each gateway needs its own`);
+  return [ids[0], ids[1]];
+}
+
+function readFailover(r: ConfigReader, value: unknown): FailoverConfig | undefined {
+  const p = key("failover");
+  const o =
+    r.object(p, value, ["advertIntervalMs", "rtxKeepaliveIntervalS", "rtxKeepaliveCount"]) ?? {};
+  const advert = r.integer(`${p}.advertIntervalMs`, o.advertIntervalMs, 50, 1000);
+  if (advert !== undefined && advert % 10 !== 0) {
+    r.report(
+      `${p}.advertIntervalMs`,
+      `${advert} is not a multiple of 10 ms (VRRPv3 counts in centiseconds)`,
+    );
+  }
+  const interval = r.integer(`${p}.rtxKeepaliveIntervalS`, o.rtxKeepaliveIntervalS, 1, 65535);
+  const count = r.integer(`${p}.rtxKeepaliveCount`, o.rtxKeepaliveCount, 3, 100);
+  return {
+    advertIntervalMs: advert ?? 200,
+    rtxKeepaliveIntervalS: interval ?? 1,
+    rtxKeepaliveCount: count ?? 3,
+  };
+}
+
+interface CrossInputs {
+  site: SiteConfig;
+  vpc: VpcConfig;
+  gateways: GatewayPlacement[];
+  ipv6: Ipv6Config;
+  rtx: RtxConfig;
+  gateway: GatewayOptions;
+}
+
+function crossCheck(r: ConfigReader, c: CrossInputs): void {
+  const siteCidrs = c.site.cidrs.map(parseCidrOrThrow);
+  const vpcCidrs = c.vpc.cidrs.map(parseCidrOrThrow);
+  reportOverlapsAcross(r, key("site.cidrs"), siteCidrs, "vpc.cidrs", vpcCidrs);
+  c.gateways.forEach((g, i) => {
+    const ip = parseIpv4(g.privateIp) as number;
+    const home = vpcCidrs.find((cidr) => cidrContains(cidr, ip));
+    const p = `${key("gateways")}[${i}].privateIp`;
+    if (!home) r.report(p, `${g.privateIp} is outside vpc.cidrs (${c.vpc.cidrs.join(", ")})`);
+    else if (ip === home.network || ip === broadcastOf(home))
+      r.report(p, `${g.privateIp} is a network or broadcast address`);
+    if (g.ipv6Address && g.ipv6Address === c.rtx.ipv6Address) {
+      r.report(
+        `${key("gateways")}[${i}].ipv6Address`,
+        "is the RTX's own address (rtx.ipv6Address)",
+      );
+    }
+  });
+  const lan = parseIpv4(c.rtx.lanAddress) as number;
+  if (!siteCidrs.some((cidr) => cidrContains(cidr, lan))) {
+    r.report(
+      key("rtx.lanAddress"),
+      `${c.rtx.lanAddress} is outside site.cidrs (${c.site.cidrs.join(", ")}); the keepalive and track probes must come back through the tunnel`,
+    );
+  }
+  if (c.ipv6.isatapRouter) {
+    const router = parseIpv4(c.ipv6.isatapRouter) as number;
+    if (siteCidrs.some((cidr) => cidrContains(cidr, router))) {
+      r.report(
+        key("ipv6.isatapRouter"),
+        `${c.ipv6.isatapRouter} is inside site.cidrs; the ISATAP router is on the AWS side`,
+      );
+    }
+    if (c.gateways.some((g) => g.privateIp === c.ipv6.isatapRouter)) {
+      r.report(key("ipv6.isatapRouter"), "is a gateway's own address");
+    }
+  }
+}
+
+function parseCidrOrThrow(text: string): Ipv4Cidr {
+  const [address, prefix] = text.split("/");
+  return { network: parseIpv4(address) as number, prefix: Number(prefix) };
+}
+
+/** Reports each CIDR of a list that overlaps an earlier one of the same list. */
+function reportOverlapsWithin(r: ConfigReader, path: string, list: Ipv4Cidr[]): void {
+  list.forEach((b, j) => {
+    const i = list.findIndex((a, k) => k < j && cidrsOverlap(a, b));
+    if (i >= 0)
+      r.report(`${path}[${j}]`, `${formatIpv4Cidr(b)} overlaps [${i}] ${formatIpv4Cidr(list[i])}`);
+  });
+}
+
+/** Reports each CIDR of a list that overlaps one of another list. */
+function reportOverlapsAcross(
+  r: ConfigReader,
+  path: string,
+  list: Ipv4Cidr[],
+  othersPath: string,
+  others: Ipv4Cidr[],
+): void {
+  list.forEach((a, i) => {
+    others.forEach((b, j) => {
+      if (cidrsOverlap(a, b))
+        r.report(
+          `${path}[${i}]`,
+          `${formatIpv4Cidr(a)} overlaps ${othersPath}[${j}] ${formatIpv4Cidr(b)}`,
+        );
+    });
+  });
+}
+
+function reportDuplicates(r: ConfigReader, path: string, items: string[]): void {
+  items.forEach((item, i) => {
+    if (items.indexOf(item) !== i)
+      r.report(
+        `${path}[${i}]`,
+        `duplicates ${path.split(".").pop()}[${items.indexOf(item)}] (${item})`,
+      );
+  });
+}
+
+export type { Obj };

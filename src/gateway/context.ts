@@ -1,0 +1,75 @@
+/** Everything one gateway's files need, derived once from the stack config. */
+
+import { StackConfig } from "../config/types";
+import {
+  GATEWAY_NAMES,
+  isatapLinkMtuOf,
+  isatapRouterNextHop,
+  tunnelAddressOf,
+  tunnelFigures,
+  vrrpRouterId,
+} from "../render/derived";
+
+export interface IsatapContext {
+  router: string;
+  /** The router's ISATAP link-local address, next hop for the route to the RTX. */
+  nextHop: string;
+  linkMtu: number;
+}
+
+export interface GatewayContext {
+  site: string;
+  index: number;
+  name: string;
+  privateIp: string;
+  peerPrivateIp: string;
+  interfaceName: string;
+  tunnelLocal: string;
+  isatap?: IsatapContext;
+  rtxAddress: string;
+  rtxLanAddress: string;
+  tunnelMtu: number;
+  mss: number;
+  siteCidrs: string[];
+  routeTableIds: string[];
+  vrrp: { routerId: number; priority: number; advertIntervalMs: number; placeholder: string };
+}
+
+/** Gateway 0 is preferred: it wins elections and takes the routes back when it returns. */
+const PRIORITIES = [200, 100];
+
+export function gatewayContext(config: StackConfig, index: number): GatewayContext {
+  const routerId = vrrpRouterId(config.site.name);
+  const { mtu, mss } = tunnelFigures(config);
+  return {
+    site: config.site.name,
+    index,
+    name: GATEWAY_NAMES[index],
+    privateIp: config.gateways[index].privateIp,
+    peerPrivateIp: config.gateways[1 - index].privateIp,
+    interfaceName: config.gateway.interfaceName,
+    tunnelLocal: tunnelAddressOf(config, index),
+    ...(config.ipv6.mode === "isatap"
+      ? {
+          isatap: {
+            router: config.ipv6.isatapRouter ?? "",
+            nextHop: isatapRouterNextHop(config),
+            linkMtu: isatapLinkMtuOf(config),
+          },
+        }
+      : {}),
+    rtxAddress: config.rtx.ipv6Address,
+    rtxLanAddress: config.rtx.lanAddress,
+    tunnelMtu: mtu,
+    mss,
+    siteCidrs: config.site.cidrs,
+    routeTableIds: config.vpc.routeTableIds,
+    vrrp: {
+      routerId,
+      priority: PRIORITIES[index],
+      advertIntervalMs: config.failover.advertIntervalMs,
+      // Link-local placeholder: VRRPv3 needs one virtual address; nothing routes to it.
+      placeholder: `169.254.254.${routerId}`,
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/** Where the rendered files live on a gateway, and the names of the things they create. */
+
+export const PATHS = {
+  tunnelsScript: "/usr/local/sbin/vpc-ipip6-gateway-tunnels",
+  tunnelsUnit: "/etc/systemd/system/vpc-ipip6-gateway-tunnels.service",
+  keepalivedDropIn: "/etc/systemd/system/keepalived.service.d/vpc-ipip6-gateway.conf",
+  reassertUnit: "/etc/systemd/system/vpc-ipip6-gateway-reassert.service",
+  reassertTimer: "/etc/systemd/system/vpc-ipip6-gateway-reassert.timer",
+  sysctl: "/etc/sysctl.d/90-vpc-ipip6-gateway.conf",
+  nftables: "/etc/vpc-ipip6-gateway/mss-clamp.nft",
+  keepalivedConf: "/etc/keepalived/keepalived.conf",
+  trackScript: "/usr/local/libexec/vpc-ipip6-gateway/track-tunnel",
+  notifyScript: "/usr/local/libexec/vpc-ipip6-gateway/notify-master",
+} as const;
+
+export const UNITS = {
+  tunnels: "vpc-ipip6-gateway-tunnels.service",
+  reassertService: "vpc-ipip6-gateway-reassert.service",
+  reassertTimer: "vpc-ipip6-gateway-reassert.timer",
+  keepalived: "keepalived.service",
+} as const;
+
+export const LINKS = {
+  isatap: "sit1",
+  tunnel: "tun0",
+  /** Dummy link that carries VRRPv3's placeholder virtual address: its presence marks the master. */
+  vrrp: "vig-vrrp",
+} as const;
+
+export const NFT_TABLE = "vpc_ipip6_gateway";
+export const LOG_TAG = "vpc-ipip6-gateway";

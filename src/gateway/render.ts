@@ -1,0 +1,44 @@
+/** Renders one gateway: its files, and the install and remove scripts that push them. */
+
+import { StackConfig } from "../config/types";
+import { RenderedGateway } from "../render/types";
+import { gatewayContext } from "./context";
+import { FileEntry, renderInstallScript, renderRemoveScript } from "./install-script";
+import { renderKeepalivedConf, renderNotifyScript, renderTrackScript } from "./keepalived";
+import { PATHS } from "./paths";
+import {
+  renderKeepalivedDropIn,
+  renderNftables,
+  renderReassertTimer,
+  renderReassertUnit,
+  renderSysctl,
+  renderTunnelsUnit,
+} from "./system-files";
+import { renderTunnelsScript } from "./tunnels-script";
+
+export function renderGateway(config: StackConfig, index: number): RenderedGateway {
+  const c = gatewayContext(config, index);
+  const files: FileEntry[] = [
+    { path: PATHS.sysctl, mode: "0644", content: renderSysctl(c) },
+    { path: PATHS.nftables, mode: "0644", content: renderNftables(c) },
+    { path: PATHS.tunnelsScript, mode: "0755", content: renderTunnelsScript(c) },
+    { path: PATHS.tunnelsUnit, mode: "0644", content: renderTunnelsUnit(c) },
+    { path: PATHS.trackScript, mode: "0755", content: renderTrackScript(c) },
+    { path: PATHS.notifyScript, mode: "0755", content: renderNotifyScript(c) },
+    { path: PATHS.keepalivedConf, mode: "0640", content: renderKeepalivedConf(c) },
+    { path: PATHS.keepalivedDropIn, mode: "0644", content: renderKeepalivedDropIn() },
+    { path: PATHS.reassertUnit, mode: "0644", content: renderReassertUnit(c) },
+    { path: PATHS.reassertTimer, mode: "0644", content: renderReassertTimer(c) },
+  ];
+  return {
+    index,
+    name: c.name,
+    privateIp: c.privateIp,
+    peerPrivateIp: c.peerPrivateIp,
+    tunnelAddress: c.tunnelLocal,
+    files: Object.fromEntries(files.map((f) => [f.path, f.content])),
+    fileModes: Object.fromEntries(files.map((f) => [f.path, f.mode])),
+    installScript: renderInstallScript(c, files),
+    removeScript: renderRemoveScript(c, files),
+  };
+}

@@ -1,0 +1,93 @@
+/** Small system files: sysctl, the nftables MSS clamp, and the systemd units. */
+
+import { GatewayContext } from "./context";
+import { LINKS, NFT_TABLE, PATHS, UNITS } from "./paths";
+import { fileOf } from "./shell";
+
+export function renderSysctl(c: GatewayContext): string {
+  return fileOf([
+    `# vpc-ipip6-gateway: gateway ${c.name} for site ${c.site}. Rendered; do not edit.`,
+    "# The gateway forwards between the VPC and the tunnel.",
+    "net.ipv4.ip_forward = 1",
+  ]);
+}
+
+/**
+ * Clamp the MSS of forwarded SYNs: toward the site to the route's MTU (the tunnel's), and from the
+ * site to the rendered MSS too, so the VPC host sees it even if the RTX does not clamp. The file
+ * replaces the table atomically, so loading it again converges.
+ */
+export function renderNftables(c: GatewayContext): string {
+  return fileOf([
+    `# vpc-ipip6-gateway: TCP MSS clamp of gateway ${c.name} for site ${c.site}. Rendered; do not edit.`,
+    `table inet ${NFT_TABLE} {}`,
+    `delete table inet ${NFT_TABLE}`,
+    `table inet ${NFT_TABLE} {`,
+    "  chain forward {",
+    "    type filter hook forward priority mangle; policy accept;",
+    `    oifname "${LINKS.tunnel}" tcp flags syn / syn,rst tcp option maxseg size set rt mtu`,
+    `    iifname "${LINKS.tunnel}" tcp flags syn / syn,rst tcp option maxseg size > ${c.mss} tcp option maxseg size set ${c.mss}`,
+    "  }",
+    "}",
+  ]);
+}
+
+export function renderTunnelsUnit(c: GatewayContext): string {
+  return fileOf([
+    "[Unit]",
+    `Description=vpc-ipip6-gateway tunnels to site ${c.site} (${LINKS.tunnel}, routes, MSS clamp)`,
+    "Wants=network-online.target",
+    "After=network-online.target",
+    `Before=${UNITS.keepalived}`,
+    "",
+    "[Service]",
+    "Type=oneshot",
+    "RemainAfterExit=yes",
+    `ExecStart=${PATHS.tunnelsScript} up`,
+    // A push reloads: `up` converges without tearing the tunnel down.
+    `ExecReload=${PATHS.tunnelsScript} up`,
+    `ExecStop=${PATHS.tunnelsScript} down`,
+    "",
+    "[Install]",
+    "WantedBy=multi-user.target",
+  ]);
+}
+
+/** keepalived needs the tunnel (its track script pings through it) and must come back if it dies. */
+export function renderKeepalivedDropIn(): string {
+  return fileOf([
+    "[Unit]",
+    `Wants=${UNITS.tunnels}`,
+    `After=${UNITS.tunnels}`,
+    "",
+    "[Service]",
+    "Restart=always",
+    "RestartSec=1",
+  ]);
+}
+
+export function renderReassertUnit(c: GatewayContext): string {
+  return fileOf([
+    "[Unit]",
+    `Description=vpc-ipip6-gateway: while master, keep site ${c.site}'s routes on this gateway`,
+    "",
+    "[Service]",
+    "Type=oneshot",
+    `ExecStart=${PATHS.notifyScript} --if-master`,
+  ]);
+}
+
+/** Re-asserts the routes every 30 s while master, so a route moved behind our back comes back. */
+export function renderReassertTimer(c: GatewayContext): string {
+  return fileOf([
+    "[Unit]",
+    `Description=vpc-ipip6-gateway: re-assert site ${c.site}'s routes while master`,
+    "",
+    "[Timer]",
+    "OnBootSec=60",
+    "OnUnitActiveSec=30",
+    "",
+    "[Install]",
+    "WantedBy=timers.target",
+  ]);
+}
