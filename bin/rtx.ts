@@ -1,0 +1,51 @@
+/**
+ * Apply or remove a command list on a YAMAHA RTX over SSH (DESIGN.md §7, §10):
+ *   npm run --silent rtx -- apply|remove --host H --port P --user U --host-key "<key>" --commands <file|->
+ * RTX_PASSWORD and RTX_ADMIN_PASSWORD come from the environment and are never printed.
+ * Exit 0 with one JSON object on stdout; 2 on a usage error; 1 with one line on stderr otherwise.
+ */
+import { readFileSync } from "fs";
+import { commandLines, parseCliArgs, USAGE, UsageError } from "../src/rtx/cli-args";
+import { runRtx } from "../src/rtx/client";
+import { redact } from "../src/rtx/errors";
+
+async function main(): Promise<number> {
+  const password = process.env.RTX_PASSWORD;
+  const adminPassword = process.env.RTX_ADMIN_PASSWORD;
+  const secrets = [password, adminPassword];
+  let args;
+  try {
+    args = parseCliArgs(process.argv.slice(2));
+    if (password === undefined) throw new UsageError("RTX_PASSWORD is not set");
+    if (adminPassword === undefined) throw new UsageError("RTX_ADMIN_PASSWORD is not set");
+  } catch (error) {
+    process.stderr.write(`rtx: ${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    const text = readFileSync(args.commands === "-" ? 0 : args.commands, "utf8");
+    const summary = await runRtx({
+      action: args.action,
+      commands: commandLines(text),
+      host: args.host,
+      port: args.port,
+      user: args.user,
+      hostKey: args.hostKey,
+      password: password as string,
+      adminPassword: adminPassword as string,
+      timeoutMs: args.timeoutMs,
+      longTimeoutMs: args.longTimeoutMs,
+      dryRun: args.dryRun,
+      log: args.verbose ? (m) => process.stderr.write(`rtx: ${redact(m, secrets)}\n`) : undefined,
+    });
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+    return 0;
+  } catch (error) {
+    const message = (error as Error).message.split("\n").join(" ");
+    process.stderr.write(`rtx ${args.action} ${args.host}: ${redact(message, secrets)}\n`);
+    return 1;
+  }
+}
+
+// Exit explicitly once stdout is flushed: a half-closed SSH socket must not keep us alive.
+main().then((code) => process.stdout.write("", () => process.exit(code)));

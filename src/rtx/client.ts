@@ -1,0 +1,255 @@
+/**
+ * apply / remove a desired command list on a YAMAHA RTX, as DESIGN.md §7 describes:
+ * read `show config`, send only what differs (in its `tunnel select` context), verify with a
+ * second `show config`, restore the console settings, then `save`. On any error, undo what was
+ * sent, newest first, and leave administrator mode without saving.
+ */
+import { ConsoleChange, consoleChanges, parseConsoleSettings } from "./console-settings";
+import { CommandRejectedError, ConnectionLostError, RtxError, VerificationError } from "./errors";
+import {
+  Plan,
+  planApply,
+  planRemove,
+  renderWithContexts,
+  Step,
+  undoLines,
+  wireLines,
+} from "./plan";
+import { RtxSession, SessionOptions } from "./session";
+import { parseShowConfig } from "./show-config";
+import { findErrorLine, meaningfulLines } from "./terminal";
+
+export type Action = "apply" | "remove";
+
+export interface RunOptions extends SessionOptions {
+  action: Action;
+  commands: string[];
+  dryRun?: boolean;
+  /** Limit for `show config` and `save`, which can take long on a big config. */
+  longTimeoutMs?: number;
+}
+
+export interface Summary {
+  action: Action;
+  host: string;
+  changed: boolean;
+  dryRun: boolean;
+  /** Lines sent to change the configuration, with their context lines. */
+  sent: string[];
+  /** Lines a dry run would send. */
+  planned?: string[];
+  /** Desired lines already in place (apply) or already gone (remove). */
+  unchanged: number;
+  /** Settings remove left alone because they are not ours. */
+  skipped: string[];
+  saved: boolean;
+  roundTrips: number;
+  roundTripsByPhase: Record<string, number>;
+  showConfigReads: number;
+  durationMs: number;
+}
+
+/** A config command prints nothing when it succeeds: any output is treated as a refusal. */
+async function sendConfigLine(session: RtxSession, line: string): Promise<void> {
+  const output = await session.command(line);
+  const lines = meaningfulLines(output);
+  if (lines.length > 0) {
+    throw new CommandRejectedError(line, session.safe(findErrorLine(output) ?? lines.join(" / ")));
+  }
+}
+
+/** Console settings we change for the session and must put back before saving or leaving. */
+class ConsoleGuard {
+  private applied: ConsoleChange[] = [];
+
+  constructor(private readonly session: RtxSession) {}
+
+  /** Reads the settings (grep, or the paged full config on firmware without grep), then changes them. */
+  async prepare(): Promise<void> {
+    let output = await this.session.command("show config | grep console");
+    if (findErrorLine(output)) output = await this.session.command("show config");
+    for (const change of consoleChanges(parseConsoleSettings(output))) {
+      if (await this.trySet(change)) this.applied.push(change);
+    }
+  }
+
+  private async trySet(change: ConsoleChange): Promise<boolean> {
+    for (const line of change.set) {
+      const output = await this.session.command(line);
+      if (meaningfulLines(output).length === 0) {
+        if (change.setting === "columns") this.session.columns = 200;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Puts back every setting we changed, newest first. */
+  async restore(): Promise<void> {
+    while (this.applied.length > 0) {
+      const change = this.applied[this.applied.length - 1];
+      await sendConfigLine(this.session, change.restore);
+      this.applied.pop();
+      if (change.setting === "columns") this.session.columns = 80;
+    }
+  }
+}
+
+class Run {
+  readonly session: RtxSession;
+  readonly guard: ConsoleGuard;
+  readonly sent: string[] = [];
+  readonly sentSteps: Step[] = [];
+  /** A `tunnel select N` was sent and not yet closed. */
+  openContext = false;
+  reads = 0;
+
+  constructor(
+    session: RtxSession,
+    readonly options: RunOptions,
+  ) {
+    this.session = session;
+    this.guard = new ConsoleGuard(session);
+  }
+
+  log(message: string): void {
+    this.options.log?.(this.session.safe(message));
+  }
+
+  async readPlan(): Promise<Plan> {
+    this.reads++;
+    const output = await this.session.command("show config", this.options.longTimeoutMs);
+    const error = findErrorLine(output);
+    if (error) throw new RtxError(`"show config" failed: ${error}`);
+    const current = parseShowConfig(output, { columns: this.session.columns });
+    return this.options.action === "apply"
+      ? planApply(this.options.commands, current)
+      : planRemove(this.options.commands, current);
+  }
+
+  async send(steps: Step[]): Promise<void> {
+    for (const wire of wireLines(steps)) {
+      await sendConfigLine(this.session, wire.line);
+      this.sent.push(wire.line);
+      if (wire.step === undefined) this.openContext = !/ select none$/.test(wire.line);
+      else this.sentSteps.push(steps[wire.step]);
+    }
+  }
+
+  async verify(): Promise<void> {
+    const again = await this.readPlan();
+    if (again.steps.length > 0) {
+      const left = renderWithContexts(again.steps).join(" / ");
+      throw new VerificationError(
+        `after sending, "show config" still differs; it would still need: ${left}`,
+      );
+    }
+  }
+
+  async save(): Promise<void> {
+    const output = await this.session.command("save", this.options.longTimeoutMs);
+    const error = findErrorLine(output);
+    if (error) throw new RtxError(`"save" failed: ${error}`);
+  }
+
+  /** Sends the undo lines of what was sent, newest first; says what happened. */
+  async undo(): Promise<string> {
+    if (this.sentSteps.length === 0 && !this.openContext)
+      return "nothing had been changed; nothing was saved";
+    if (this.session.isClosed)
+      return "the connection is gone, so nothing could be undone; nothing was saved";
+    const wire = [
+      ...(this.openContext ? ["tunnel select none"] : []),
+      ...undoLines(this.sentSteps),
+    ];
+    const failures: string[] = [];
+    for (const line of wire) {
+      try {
+        await sendConfigLine(this.session, line);
+      } catch (error) {
+        failures.push((error as Error).message);
+        if (this.session.isClosed) break;
+      }
+    }
+    this.log(`undo: sent ${wire.length} line(s), ${failures.length} failed`);
+    return failures.length === 0
+      ? `undid ${this.sentSteps.length} change(s); nothing was saved`
+      : `undo incomplete (${failures.join("; ")}); nothing was saved`;
+  }
+
+  /** Undo, restore the console, leave admin mode answering N, log out. */
+  async cleanUpAfter(error: Error): Promise<Error> {
+    this.session.phase = "undo";
+    const outcome = await this.undo();
+    if (!this.session.isClosed) {
+      try {
+        await this.guard.restore();
+        await this.session.close();
+      } catch (cleanupError) {
+        this.log(`cleanup: ${(cleanupError as Error).message}`);
+      }
+    }
+    this.session.destroy();
+    const known = error instanceof RtxError || error.name === "OwnershipConflictError";
+    const message = this.session.safe(
+      `${known ? error.message : `unexpected error: ${error.message}`}; ${outcome}`,
+    );
+    return error instanceof ConnectionLostError
+      ? new ConnectionLostError(message)
+      : new RtxError(message);
+  }
+}
+
+/** Runs apply or remove; resolves with the summary, rejects with an RtxError (already undone). */
+export async function runRtx(options: RunOptions): Promise<Summary> {
+  const started = Date.now();
+  const run = new Run(await RtxSession.open(options), options);
+  const session = run.session;
+  let saved = false;
+  let plan: Plan;
+  try {
+    session.phase = "admin";
+    await session.enterAdmin();
+    session.phase = "console";
+    await run.guard.prepare();
+    session.phase = "read";
+    plan = await run.readPlan();
+    if (plan.steps.length > 0 && !options.dryRun) {
+      session.phase = "change";
+      await run.send(plan.steps);
+      session.phase = "verify";
+      await run.verify();
+    }
+    session.phase = "console";
+    await run.guard.restore();
+    if (plan.steps.length > 0 && !options.dryRun) {
+      session.phase = "save";
+      await run.save();
+      saved = true;
+    }
+    session.phase = "close";
+    await session.close();
+  } catch (error) {
+    if (saved) {
+      session.destroy();
+      throw error;
+    }
+    throw await run.cleanUpAfter(error as Error);
+  }
+  const roundTrips = Object.values(session.roundTrips).reduce((a, b) => a + b, 0);
+  return {
+    action: options.action,
+    host: options.host,
+    changed: saved,
+    dryRun: options.dryRun === true,
+    sent: run.sent,
+    ...(options.dryRun ? { planned: renderWithContexts(plan.steps) } : {}),
+    unchanged: plan.unchanged,
+    skipped: plan.skipped,
+    saved,
+    roundTrips,
+    roundTripsByPhase: { ...session.roundTrips },
+    showConfigReads: run.reads,
+    durationMs: Date.now() - started,
+  };
+}

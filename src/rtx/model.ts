@@ -1,0 +1,163 @@
+/**
+ * The command-list model shared by the renderer and the SSH client: which context a line lives
+ * in (`tunnel select N` blocks), what setting it sets (its "key"), and how to remove it.
+ */
+import { joinTokens, normalizeRouteNetwork, normalizeToken, tokenize } from "./normalize";
+
+/** A `tunnel select N` (or `pp select N`) block; null is the top level. */
+export interface Context {
+  kind: string;
+  id: string;
+}
+
+export interface ConfigLine {
+  context: Context | null;
+  /** The line as written, without indentation. */
+  text: string;
+  /** Unquoted parameters. */
+  tokens: string[];
+  /** Identity of the setting: a line with the same key and another value is an update. */
+  key: string;
+  /** Normalised form of the whole line: equal norms mean the router already has the line. */
+  norm: string;
+}
+
+/** Commands that open a context block in `show config` and in our command lists. */
+const CONTEXT_KINDS = ["tunnel", "pp"];
+
+/**
+ * How many leading parameters name the setting (the rest is its value). "*" matches any
+ * parameter (an interface name). The longest matching shape wins.
+ */
+const KEY_SHAPES: Array<[string[], number]> = [
+  [["ip", "route"], 3],
+  [["ipv6", "route"], 3],
+  [["ip", "keepalive"], 3],
+  [["ip", "filter", "dynamic"], 4],
+  [["ip", "filter"], 3],
+  [["ipv6", "filter", "dynamic"], 4],
+  [["ipv6", "filter"], 3],
+  [["ip", "*", "secure", "filter"], 5],
+  [["ipv6", "*", "secure", "filter"], 5],
+  [["ip", "*", "address"], 3],
+  [["ipv6", "*", "address"], 3],
+  [["ip", "*", "mtu"], 3],
+  [["ip", "*", "tcp", "mss", "limit"], 5],
+  [["description"], 2],
+  [["tunnel", "encapsulation"], 2],
+  [["tunnel", "endpoint", "address"], 3],
+  [["tunnel", "endpoint", "local", "address"], 4],
+  [["tunnel", "endpoint", "remote", "address"], 4],
+  [["tunnel", "endpoint", "name"], 3],
+  [["tunnel", "enable"], 2],
+  [["console"], 2],
+];
+
+export function contextLabel(context: Context | null): string {
+  return context ? `${context.kind} ${context.id}` : "";
+}
+
+/** Number of leading parameters that form the key, or the whole line when the command is unknown. */
+export function keyLength(tokens: string[]): number {
+  let bestShape = 0;
+  let best = tokens.length;
+  for (const [shape, length] of KEY_SHAPES) {
+    if (shape.length > tokens.length || length > tokens.length) continue;
+    if (shape.length > bestShape && shape.every((word, i) => word === "*" || word === tokens[i])) {
+      bestShape = shape.length;
+      best = length;
+    }
+  }
+  return best;
+}
+
+function normalizeTokens(tokens: string[]): string[] {
+  // A description is one parameter; compare its words however the router quotes them.
+  if (tokens[0]?.toLowerCase() === "description" && tokens.length > 3) {
+    return normalizeTokens([...tokens.slice(0, 2), tokens.slice(2).join(" ")]);
+  }
+  const isRoute = /^ipv?6?$/i.test(tokens[0] ?? "") && tokens[1]?.toLowerCase() === "route";
+  return tokens.map((t, i) => (isRoute && i === 2 ? normalizeRouteNetwork(t) : normalizeToken(t)));
+}
+
+/** Builds the model of one line (without indentation) in a context. */
+export function makeLine(text: string, context: Context | null): ConfigLine {
+  const tokens = tokenize(text.trim());
+  const norm = normalizeTokens(tokens);
+  const key = `${contextLabel(context)}|${norm.slice(0, keyLength(norm)).join(" ")}`;
+  return {
+    context,
+    text: text.trim(),
+    tokens,
+    key,
+    norm: `${contextLabel(context)}|${norm.join(" ")}`,
+  };
+}
+
+/** `tunnel select N` → the context it opens (null for `none`); undefined when not a select line. */
+export function selectedContext(text: string): Context | null | undefined {
+  const tokens = tokenize(text.trim().toLowerCase());
+  if (tokens[0] === "no" && tokens[2] === "select" && CONTEXT_KINDS.includes(tokens[1]))
+    return null;
+  if (tokens.length !== 3 || tokens[1] !== "select" || !CONTEXT_KINDS.includes(tokens[0])) {
+    return undefined;
+  }
+  return tokens[2] === "none" ? null : { kind: tokens[0], id: tokens[2] };
+}
+
+export function selectLine(context: Context | null, previous: Context | null): string {
+  return context
+    ? `${context.kind} select ${context.id}`
+    : `${previous?.kind ?? "tunnel"} select none`;
+}
+
+/**
+ * Parses a desired command list: `tunnel select N` opens a block, lines indented by a space
+ * belong to it, and an unindented line (or `tunnel select none`) closes it.
+ */
+export function parseCommandList(commands: string[]): ConfigLine[] {
+  const lines: ConfigLine[] = [];
+  let context: Context | null = null;
+  for (const raw of commands) {
+    if (raw.trim() === "" || raw.trim().startsWith("#")) continue;
+    const selected = selectedContext(raw);
+    if (selected !== undefined) {
+      context = selected;
+      continue;
+    }
+    const indented = /^\s/.test(raw);
+    if (!indented) context = null;
+    else if (!context)
+      throw new Error(`indented line outside a "tunnel select" block: ${raw.trim()}`);
+    lines.push(makeLine(raw, context));
+  }
+  return lines;
+}
+
+/** True for `ip|ipv6 <if> secure filter <dir> ...`: we merge our ids into the user's list. */
+export function isSecureFilter(line: ConfigLine): boolean {
+  const t = line.tokens.map((x) => x.toLowerCase());
+  return (
+    (t[0] === "ip" || t[0] === "ipv6") && t[2] === "secure" && t[3] === "filter" && t.length >= 5
+  );
+}
+
+/** The reference's `no` form that removes the setting of a line (optional parameters dropped). */
+export function removalLine(line: ConfigLine): string {
+  const lower = line.tokens.map((t) => t.toLowerCase());
+  if (lower[0] === "tunnel" && lower[1] === "enable")
+    return joinTokens(["no", ...line.tokens.slice(0, 3)]);
+  const length = keyLength(lower);
+  return joinTokens(["no", ...line.tokens.slice(0, length)]);
+}
+
+/** Order in which kinds of settings are removed: users of a thing before the thing. */
+export function removalRank(line: ConfigLine): number {
+  const t = line.tokens.map((x) => x.toLowerCase());
+  if ((t[0] === "ip" || t[0] === "ipv6") && t[1] === "route") return 0;
+  if (t[0] === "ip" && t[1] === "keepalive") return 1;
+  if (line.context) return 2;
+  if (isSecureFilter(line)) return 3;
+  if ((t[0] === "ip" || t[0] === "ipv6") && t[1] === "filter") return 4;
+  return 5;
+}

@@ -1,0 +1,366 @@
+/**
+ * A fake YAMAHA RTX SSH server on 127.0.0.1, behaving as DESIGN.md §7 describes: exec refused,
+ * one session channel per connection, a PTY shell with a banner whose first input line is lost,
+ * named or unnamed prompts with a context suffix after `tunnel select`, `administrator` and its
+ * password, paging, Shift_JIS Japanese or ASCII English, `show config`, `save`, the Y/N question
+ * on leaving admin mode, and fault injection.
+ */
+import { Server, utils, Connection, ServerChannel } from "ssh2";
+import { AddressInfo } from "net";
+import { Context } from "../../src/rtx/model";
+import { tokenize } from "../../src/rtx/normalize";
+import { ConsoleError, FakeConfig, validate } from "./fake-config";
+import { encodeShiftJis } from "./sjis";
+
+export interface FakeRtxOptions {
+  user?: string;
+  password?: string;
+  adminPassword?: string;
+  /** Text before the mode character: "" (unnamed, the default), "RTX830", "[RTX1210] ". */
+  promptName?: string;
+  /** "tunnel1# " after the name, or "(tunnel1)# ". */
+  contextStyle?: "plain" | "paren";
+  /** Initial running (and saved) configuration, `show config` style. */
+  config?: string[];
+  /** Firmware without `show config | grep`. */
+  noGrep?: boolean;
+  /** The PTY echoes what is typed at `Password:` too (worst case for secret handling). */
+  echoPasswords?: boolean;
+}
+
+export interface Faults {
+  /** Answer this command (exact text) with an error instead of applying it. */
+  reject?: string;
+  /** Apply this command, then drop the connection without answering (once). */
+  dropAfter?: string;
+  /** `save` takes this long. */
+  saveDelayMs?: number;
+}
+
+const MESSAGES: Record<
+  "en" | "ja",
+  Record<ConsoleError | "password" | "save" | "question" | "more", string>
+> = {
+  en: {
+    "invalid-command": "Error: Invalid command name",
+    "parameter-count": "Error: Insufficient or too many parameters",
+    "invalid-parameter": "Error: Invalid parameter",
+    "no-tunnel-selected": "Error: Tunnel interface is not selected",
+    password: "Password is incorrect.",
+    save: "Saving ... CONFIG0 Done .",
+    question: "Save new configuration ? (Y/N)",
+    more: "---more---",
+  },
+  ja: {
+    "invalid-command": "エラー: コマンド名が確認できません",
+    "parameter-count": "エラー: パラメータの数が不適当です",
+    "invalid-parameter": "エラー: パラメータが不適当です",
+    "no-tunnel-selected": "エラー: トンネルインタフェースが選択されていません",
+    password: "パスワードが違います。",
+    save: "セーブ中... CONFIG0 終了",
+    question: "設定を保存しますか? (Y/N)",
+    more: "--- つづく ---",
+  },
+};
+
+const HEADER = [
+  "# RTX1210 Rev.14.01.42 (Tue Jan 10 10:00:00 2023)",
+  "# MAC Address : 00:a0:de:00:00:01, 00:a0:de:00:00:02, 00:a0:de:00:00:03",
+  "# Memory 256Mbytes, 3LAN, 1BRI",
+  "# Reporting Date: Jan 1 00:00:00 2024",
+];
+
+/** One console session: line discipline, modes and the command interpreter. */
+class Console {
+  private input = "";
+  private firstLineLost = false;
+  private admin = false;
+  private context: Context | null = null;
+  private state: "line" | "password" | "question" | "more" = "line";
+  private pages: string[][] = [];
+  private dirty = false;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly rtx: FakeRtx,
+    private readonly stream: ServerChannel,
+    private readonly client: Connection,
+  ) {}
+
+  begin(): void {
+    this.write(
+      `\r\nRTX1210 Rev.14.01.42 (Tue Jan 10 10:00:00 2023)\r\n  Copyright (c) 1994-2023 Yamaha Corporation.\r\n\r\n`,
+    );
+    this.write(this.prompt());
+  }
+
+  private get language(): "en" | "ja" {
+    const character = this.rtx.running.find("console character") ?? "console character ja.sjis";
+    return /ascii/.test(character) ? "en" : "ja";
+  }
+
+  private write(text: string): void {
+    if (this.stream.destroyed || !this.stream.writable) return;
+    this.stream.write(this.language === "ja" ? encodeShiftJis(text) : Buffer.from(text, "latin1"));
+  }
+
+  private prompt(): string {
+    const name = this.rtx.options.promptName ?? "";
+    const mode = this.admin ? "#" : ">";
+    if (!this.context) return `${name}${mode} `;
+    const label = `${this.context.kind}${this.context.id}`;
+    if (this.rtx.options.contextStyle === "paren") return `${name}(${label})${mode} `;
+    return `${name}${name && !name.endsWith(" ") ? " " : ""}${label}${mode} `;
+  }
+
+  onData(data: Buffer): void {
+    for (const ch of data.toString("latin1")) {
+      if (this.state === "more") {
+        this.queue = this.queue.then(() => this.nextPage(ch));
+        continue;
+      }
+      if (ch === "\r" || ch === "\n") {
+        if (ch === "\n" && this.input === "") continue;
+        const line = this.input;
+        this.input = "";
+        this.queue = this.queue.then(() => this.onLine(line));
+      } else this.input += ch;
+    }
+  }
+
+  private async onLine(line: string): Promise<void> {
+    if (!this.firstLineLost) {
+      // The first line after the banner is lost, as on the real console.
+      this.firstLineLost = true;
+      return;
+    }
+    this.rtx.received.push(line);
+    if (this.state === "password") return this.onPassword(line);
+    if (this.state === "question") return this.onQuestion(line);
+    this.write(`${line}\r\n`);
+    await this.execute(line.trim());
+  }
+
+  private onPassword(line: string): void {
+    if (this.rtx.options.echoPasswords) this.write(`${line}\r\n`);
+    else this.write("\r\n");
+    this.state = "line";
+    if (line === this.rtx.adminPassword) this.admin = true;
+    else this.write(`${MESSAGES[this.language].password}\r\n`);
+    this.write(this.prompt());
+  }
+
+  private onQuestion(line: string): void {
+    this.write(`${line}\r\n`);
+    this.state = "line";
+    if (/^y/i.test(line)) this.rtx.saved = this.rtx.running.clone();
+    this.leaveAdmin();
+  }
+
+  private leaveAdmin(): void {
+    this.admin = false;
+    this.context = null;
+    this.dirty = false;
+    this.write(this.prompt());
+  }
+
+  private async execute(line: string): Promise<void> {
+    const tokens = tokenize(line);
+    const message = MESSAGES[this.language];
+    if (line === "") return this.write(this.prompt());
+    if (line === "administrator") {
+      this.state = "password";
+      return this.write("Password: ");
+    }
+    if (line === "exit" || line === "quit") return this.exit();
+    if (/^show config(\s*\|\s*grep\s+(\S+))?$/.test(line)) return this.showConfig(line);
+    if (line === "save") return this.save();
+    const selected =
+      /^(tunnel|pp) select (\S+)$/.exec(line) ?? /^no (tunnel|pp) select$/.exec(line);
+    if (selected) {
+      this.context =
+        selected[2] && selected[2] !== "none" ? { kind: selected[1], id: selected[2] } : null;
+      return this.write(this.prompt());
+    }
+    const isConsole = tokens[0] === "console" || (tokens[0] === "no" && tokens[1] === "console");
+    if (!this.admin && !isConsole)
+      return this.write(`${message["invalid-command"]}\r\n${this.prompt()}`);
+    const error =
+      this.rtx.faults.reject === line ? "invalid-parameter" : validate(tokens, this.context);
+    if (error) return this.write(`${message[error]}\r\n${this.prompt()}`);
+    this.rtx.running.apply(tokens, this.context);
+    this.dirty = true;
+    if (this.rtx.faults.dropAfter === line) {
+      this.rtx.faults.dropAfter = undefined;
+      this.client.end();
+      return;
+    }
+    this.write(this.prompt());
+  }
+
+  private exit(): void {
+    if (!this.admin) {
+      this.stream.close();
+      this.client.end();
+      return;
+    }
+    if (this.dirty) {
+      this.state = "question";
+      return this.write(`${MESSAGES[this.language].question} `);
+    }
+    this.leaveAdmin();
+  }
+
+  private async save(): Promise<void> {
+    if (!this.admin)
+      return this.write(`${MESSAGES[this.language]["invalid-command"]}\r\n${this.prompt()}`);
+    if (this.rtx.faults.saveDelayMs)
+      await new Promise((r) => setTimeout(r, this.rtx.faults.saveDelayMs));
+    this.rtx.saved = this.rtx.running.clone();
+    this.rtx.saves++;
+    this.dirty = false;
+    this.write(`${MESSAGES[this.language].save}\r\n${this.prompt()}`);
+  }
+
+  private showConfig(line: string): void {
+    this.rtx.showConfigs++;
+    const grep = /\|\s*grep\s+(\S+)$/.exec(line);
+    if (grep && this.rtx.options.noGrep) {
+      return this.write(`${MESSAGES[this.language]["invalid-parameter"]}\r\n${this.prompt()}`);
+    }
+    let lines = [...HEADER, "#", ...this.rtx.running.lines()];
+    if (grep) lines = ["Searching ...", ...lines.filter((l) => l.includes(grep[1]))];
+    lines = lines.flatMap((l) => this.wrap(l));
+    const pageLength = this.pageLength();
+    if (pageLength === null || lines.length <= pageLength)
+      return this.write(`${lines.join("\r\n")}\r\n${this.prompt()}`);
+    this.pages = [];
+    for (let i = 0; i < lines.length; i += pageLength)
+      this.pages.push(lines.slice(i, i + pageLength));
+    this.nextPage(" ");
+  }
+
+  /** The console wraps lines at its width: a CRLF after every `columns` characters. */
+  private wrap(line: string): string[] {
+    const setting = this.rtx.running.find("console columns");
+    const columns = setting ? Number(setting.split(" ")[2]) : 80;
+    const out: string[] = [];
+    for (let i = 0; i < line.length; i += columns) out.push(line.slice(i, i + columns));
+    if (line.length > 0 && line.length % columns === 0) out.push("");
+    return out.length > 0 ? out : [""];
+  }
+
+  private pageLength(): number | null {
+    const setting = this.rtx.running.find("console lines");
+    if (setting?.endsWith("infinity")) return null;
+    return setting ? Number(setting.split(" ")[2]) : 24;
+  }
+
+  private nextPage(key: string): void {
+    const page = this.pages.shift();
+    if (!page || key === "q") {
+      this.pages = [];
+      this.state = "line";
+      return this.write(`\r\n${this.prompt()}`);
+    }
+    this.write(`${page.join("\r\n")}\r\n`);
+    this.rtx.pagesShown++;
+    if (this.pages.length === 0) {
+      this.state = "line";
+      return this.write(this.prompt());
+    }
+    this.state = "more";
+    this.write(MESSAGES[this.language].more);
+  }
+}
+
+export class FakeRtx {
+  readonly hostKey = utils.generateKeyPairSync("ed25519");
+  running: FakeConfig;
+  saved: FakeConfig;
+  faults: Faults = {};
+  /** Every line typed into a console (secrets included: only for assertions). */
+  readonly received: string[] = [];
+  connections = 0;
+  showConfigs = 0;
+  pagesShown = 0;
+  saves = 0;
+  execRefused = 0;
+  extraChannelsRefused = 0;
+  private server: Server | null = null;
+
+  constructor(readonly options: FakeRtxOptions = {}) {
+    this.running = new FakeConfig(options.config ?? []);
+    this.saved = this.running.clone();
+  }
+
+  get user(): string {
+    return this.options.user ?? "admin";
+  }
+  get password(): string {
+    return this.options.password ?? "login-secret-1";
+  }
+  get adminPassword(): string {
+    return this.options.adminPassword ?? "admin-secret-2";
+  }
+
+  /** authorized_keys form of the host key, as `--host-key` takes it. */
+  get publicKey(): string {
+    return this.hostKey.public.trim().split(/\s+/).slice(0, 2).join(" ");
+  }
+
+  /** A router restart: the running configuration becomes the saved one. */
+  restart(): void {
+    this.running = this.saved.clone();
+  }
+
+  async start(): Promise<number> {
+    this.server = new Server({ hostKeys: [this.hostKey.private] }, (client) =>
+      this.onClient(client),
+    );
+    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
+  }
+
+  private onClient(client: Connection): void {
+    this.connections++;
+    client.on("error", () => undefined);
+    client.on("authentication", (ctx) => {
+      if (ctx.method === "password" && ctx.username === this.user && ctx.password === this.password)
+        ctx.accept();
+      else ctx.reject(["password"]);
+    });
+    let sessions = 0;
+    client.on("ready", () => {
+      client.on("session", (accept, reject) => {
+        if (++sessions > 1) {
+          this.extraChannelsRefused++;
+          return reject();
+        }
+        const session = accept();
+        let pty = false;
+        session.on("pty", (acceptPty) => {
+          pty = true;
+          acceptPty?.();
+        });
+        session.on("exec", (_accept, rejectExec) => {
+          this.execRefused++;
+          rejectExec?.();
+        });
+        session.on("shell", (acceptShell, rejectShell) => {
+          if (!pty) return rejectShell?.();
+          const stream = acceptShell();
+          const console = new Console(this, stream, client);
+          stream.on("data", (data: Buffer) => console.onData(data));
+          console.begin();
+        });
+      });
+    });
+  }
+}
