@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import * as tls from "@pulumi/tls";
 import { GatewayOptions, GatewayPlacement, Ipv6Config, VpcConfig } from "../src/config/types";
 import { al2023AmiQuery, pickArchitecture } from "./lib/ami";
+import { publicKeyFromPrivate } from "./lib/loginKey";
 import { TOKEN_PREFIX } from "./lib/naming";
 import { GatewayInstance } from "./gatewayInstance";
 import { GatewayRole } from "./gatewayRole";
@@ -102,22 +102,8 @@ export class GatewayPair extends pulumi.ComponentResource {
     ).id;
   }
 
-  /** The authorized_keys line of the login key; tls reads either OpenSSH or PEM private keys. */
+  /** The authorized_keys line of the login key, derived locally (see publicKeyFromPrivate). */
   private loginPublicKey(sshPrivateKey: pulumi.Input<string>): pulumi.Output<string> {
-    const key = pulumi.output(sshPrivateKey);
-    const isOpenssh = key.apply((k) => k.includes("BEGIN OPENSSH PRIVATE KEY"));
-    const derived = tls.getPublicKeyOutput(
-      {
-        privateKeyOpenssh: pulumi
-          .all([key, isOpenssh])
-          .apply(([k, openssh]) => (openssh ? k : undefined)),
-        privateKeyPem: pulumi
-          .all([key, isOpenssh])
-          .apply(([k, openssh]) => (openssh ? undefined : k)),
-      },
-      { parent: this },
-    );
-    // A public key is not a secret, but it only resolves from the secret private key.
-    return derived.publicKeyOpenssh.apply((line) => line.trim());
+    return pulumi.output(sshPrivateKey).apply(publicKeyFromPrivate);
   }
 }
