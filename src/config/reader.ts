@@ -24,7 +24,7 @@ export class ConfigReader {
     }
     for (const key of Object.keys(value)) {
       if (!known.includes(key)) {
-        this.report(`${path}.${key}`, `unknown key${suggestion(key, known)}`);
+        this.report(`${path}.${key}`, unknownKeyMessage(key, known));
       }
     }
     return value as Obj;
@@ -87,15 +87,20 @@ export class ConfigReader {
         min === max ? `exactly ${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
       this.report(path, `has ${items.length} item(s); ${wanted} expected`);
     }
-    const read = items.map((v, i) => item(`${path}[${i}]`, v));
+    const read = items.map((v, i) =>
+      v === null ? this.report(`${path}[${i}]`, "is empty") : item(`${path}[${i}]`, v),
+    );
     return read.every((v) => v !== undefined) ? (read as T[]) : undefined;
   }
 }
 
-/** " (did you mean X?)" for a key one or two edits away from a known one. */
-function suggestion(key: string, known: readonly string[]): string {
-  const close = known.find((k) => editDistance(k.toLowerCase(), key.toLowerCase()) <= 2);
-  return close ? ` (did you mean "${close}"?)` : ` (known: ${known.join(", ")})`;
+/** "unknown key (did you mean X?)" naming the closest known key within two edits. */
+export function unknownKeyMessage(key: string, known: readonly string[]): string {
+  const scored = known.map((k) => ({ k, d: editDistance(k.toLowerCase(), key.toLowerCase()) }));
+  const closest = scored.filter((s) => s.d <= 2).sort((a, b) => a.d - b.d)[0];
+  return closest
+    ? `unknown key (did you mean "${closest.k}"?)`
+    : `unknown key (known: ${known.join(", ")})`;
 }
 
 function editDistance(a: string, b: string): number {

@@ -21,7 +21,7 @@ import {
   sshHost,
   sshPublicKey,
 } from "./fields";
-import { ConfigReader, Obj } from "./reader";
+import { ConfigReader, Obj, unknownKeyMessage } from "./reader";
 import { MAX_IPV6_FILTER_ID, RTX_MODELS, UNKNOWN_MODEL_LIMITS } from "./rtx-models";
 import {
   FailoverConfig,
@@ -62,9 +62,10 @@ export interface ValidationResult {
 const key = (name: string) => `${NAMESPACE}:${name}`;
 
 export function validateStackConfig(
-  raw: RawStackConfig,
+  input: RawStackConfig,
   options: ValidateOptions,
 ): ValidationResult {
+  const raw = { ...input, values: withoutEmptyValues(input.values) as Record<string, unknown> };
   const r = new ConfigReader();
   checkKeys(r, raw, options);
   const site = readSite(r, raw.values[key("site")]);
@@ -103,7 +104,7 @@ function checkKeys(r: ConfigReader, raw: RawStackConfig, options: ValidateOption
   for (const full of Object.keys(raw.values)) {
     const [namespace, name] = splitKey(full);
     if (namespace === NAMESPACE) {
-      if (!known.includes(name)) r.object(NAMESPACE, { [name]: null }, known);
+      if (!known.includes(name)) r.report(full, unknownKeyMessage(name, known));
     } else if (!FOREIGN_NAMESPACES.includes(namespace)) {
       r.report(
         full,
@@ -112,7 +113,7 @@ function checkKeys(r: ConfigReader, raw: RawStackConfig, options: ValidateOption
     }
   }
   for (const section of SECTIONS) {
-    if (section !== "gateway" && section !== "failover" && raw.values[key(section)] === undefined) {
+    if (section !== "gateway" && section !== "failover" && raw.values[key(section)] == null) {
       r.report(key(section), "is required");
     }
   }
@@ -125,6 +126,14 @@ function checkKeys(r: ConfigReader, raw: RawStackConfig, options: ValidateOption
       r.report(full, `is required; set it with: pulumi config set --secret ${secret}`);
     }
   }
+}
+
+/** A key given with no value (`key:` in YAML) means "not set": drop it, at any depth of mappings. */
+function withoutEmptyValues(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutEmptyValues);
+  if (value === null || typeof value !== "object") return value;
+  const entries = Object.entries(value).filter(([, v]) => v !== null);
+  return Object.fromEntries(entries.map(([k, v]) => [k, withoutEmptyValues(v)]));
 }
 
 function splitKey(full: string): [string, string] {
@@ -389,13 +398,13 @@ function readRtx(r: ConfigReader, value: unknown): RtxConfig | undefined {
   };
 }
 
-/** The value read from `raw`, or the default when the key is absent (a bad value stays undefined). */
+/** The value read from `raw`, or the default when the key is absent or empty (a bad value stays undefined). */
 function orDefault<T>(
   raw: unknown,
   fallback: T,
   read: (value: unknown) => T | undefined,
 ): T | undefined {
-  return raw === undefined ? fallback : read(raw);
+  return raw == null ? fallback : read(raw);
 }
 
 /** Two distinct ids in 1..max (max: the model's range, or the widest when rtx.model is unset). */

@@ -1,0 +1,399 @@
+import assert from "node:assert/strict";
+import { exampleDocument, problemLines, StackDocument, validateDocument } from "../support/stacks";
+
+const NS = "vpc-ipip6-gateway";
+type Mutation = (config: Record<string, any>) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function problemsAfter(kind: "isatap" | "native", mutate: Mutation): string[] {
+  const document: StackDocument = exampleDocument(kind);
+  mutate(document.config);
+  return problemLines(validateDocument(document).problems);
+}
+
+/** [what a network engineer got wrong, stack, mutation, expected key path, expected message part] */
+const MISTAKES: Array<[string, "isatap" | "native", Mutation, string, RegExp]> = [
+  [
+    "site CIDR with host bits",
+    "isatap",
+    (c) => (c[`${NS}:site`].cidrs = ["192.168.10.1/24"]),
+    `${NS}:site.cidrs[0]`,
+    /host bits/,
+  ],
+  [
+    "site CIDR overlapping the VPC",
+    "isatap",
+    (c) => (c[`${NS}:site`].cidrs = ["10.0.8.0/24"]),
+    `${NS}:site.cidrs[0]`,
+    /overlaps vpc\.cidrs\[0\]/,
+  ],
+  [
+    "two site CIDRs overlapping",
+    "native",
+    (c) => (c[`${NS}:site`].cidrs = ["172.20.0.0/22", "172.20.1.0/24"]),
+    `${NS}:site.cidrs[1]`,
+    /overlaps \[0\]/,
+  ],
+  [
+    "malformed VPC CIDR",
+    "isatap",
+    (c) => (c[`${NS}:vpc`].cidrs = ["10.0.0.0/33"]),
+    `${NS}:vpc.cidrs[0]`,
+    /over 32/,
+  ],
+  [
+    "private IP outside the VPC",
+    "isatap",
+    (c) => (c[`${NS}:gateways`][1].privateIp = "10.9.2.10"),
+    `${NS}:gateways[1].privateIp`,
+    /outside vpc\.cidrs/,
+  ],
+  [
+    "both gateways in one subnet",
+    "isatap",
+    (c) => (c[`${NS}:gateways`][1].subnetId = "subnet-0aaa1111"),
+    `${NS}:gateways[1].subnetId`,
+    /two subnets/,
+  ],
+  [
+    "same private IP twice",
+    "isatap",
+    (c) => (c[`${NS}:gateways`][1].privateIp = "10.0.1.10"),
+    `${NS}:gateways[1].privateIp`,
+    /same address/,
+  ],
+  [
+    "three gateways",
+    "isatap",
+    (c) => c[`${NS}:gateways`].push({ subnetId: "subnet-0ccc3333", privateIp: "10.0.3.10" }),
+    `${NS}:gateways`,
+    /exactly 2/,
+  ],
+  [
+    "MTU above 9001",
+    "isatap",
+    (c) => (c[`${NS}:ipv6`].pathMtu = 9216),
+    `${NS}:ipv6.pathMtu`,
+    /outside 1280\.\.9001/,
+  ],
+  [
+    "MTU below 1280",
+    "native",
+    (c) => (c[`${NS}:ipv6`].pathMtu = 1200),
+    `${NS}:ipv6.pathMtu`,
+    /outside 1280\.\.9001/,
+  ],
+  [
+    "MTU as text",
+    "native",
+    (c) => (c[`${NS}:ipv6`].pathMtu = "jumbo"),
+    `${NS}:ipv6.pathMtu`,
+    /whole number/,
+  ],
+  [
+    "underlay too small to carry IPv6",
+    "isatap",
+    (c) => (c[`${NS}:ipv6`].underlayMtu = 1290),
+    `${NS}:ipv6.underlayMtu`,
+    /outside 1300\.\.9001/,
+  ],
+  [
+    "duplicate tunnel ids",
+    "isatap",
+    (c) => (c[`${NS}:rtx`].tunnelIds = [1, 1]),
+    `${NS}:rtx.tunnelIds[1]`,
+    /duplicates tunnel id 1/,
+  ],
+  [
+    "duplicate keepalive ids",
+    "isatap",
+    (c) => (c[`${NS}:rtx`].keepaliveIds = [5, 5]),
+    `${NS}:rtx.keepaliveIds[1]`,
+    /duplicates keepalive id 5/,
+  ],
+  [
+    "keepalive id out of range",
+    "isatap",
+    (c) => (c[`${NS}:rtx`].keepaliveIds = [1, 101]),
+    `${NS}:rtx.keepaliveIds[1]`,
+    /outside 1\.\.100/,
+  ],
+  [
+    "tunnel id beyond the model",
+    "isatap",
+    (c) => Object.assign(c[`${NS}:rtx`], { model: "RTX830", tunnelIds: [1, 21] }),
+    `${NS}:rtx.tunnelIds[1]`,
+    /outside 1\.\.20/,
+  ],
+  [
+    "unknown RTX model",
+    "isatap",
+    (c) => (c[`${NS}:rtx`].model = "RTX9999"),
+    `${NS}:rtx.model`,
+    /known model/,
+  ],
+  [
+    "LAN address outside the site",
+    "isatap",
+    (c) => (c[`${NS}:rtx`].lanAddress = "192.168.11.1"),
+    `${NS}:rtx.lanAddress`,
+    /outside site\.cidrs/,
+  ],
+  [
+    "native address in isatap mode",
+    "isatap",
+    (c) => (c[`${NS}:gateways`][0].ipv6Address = "2001:db8::10"),
+    `${NS}:gateways[0].ipv6Address`,
+    /native mode only/,
+  ],
+  [
+    "native address missing in native mode",
+    "native",
+    (c) => delete c[`${NS}:gateways`][1].ipv6Address,
+    `${NS}:gateways[1].ipv6Address`,
+    /required in native mode/,
+  ],
+  [
+    "isatap router missing",
+    "isatap",
+    (c) => delete c[`${NS}:ipv6`].isatapRouter,
+    `${NS}:ipv6.isatapRouter`,
+    /required in isatap mode/,
+  ],
+  [
+    "isatap key in native mode",
+    "native",
+    (c) => (c[`${NS}:ipv6`].isatapPrefix = "2001:db8:1::/64"),
+    `${NS}:ipv6.isatapPrefix`,
+    /isatap mode only/,
+  ],
+  [
+    "isatap prefix not a /64",
+    "isatap",
+    (c) => (c[`${NS}:ipv6`].isatapPrefix = "2001:db8:1::/48"),
+    `${NS}:ipv6.isatapPrefix`,
+    /\/64/,
+  ],
+  [
+    "unknown mode",
+    "isatap",
+    (c) => (c[`${NS}:ipv6`].mode = "6rd"),
+    `${NS}:ipv6.mode`,
+    /isatap or native/,
+  ],
+  [
+    "link-local RTX address",
+    "isatap",
+    (c) => (c[`${NS}:rtx`].ipv6Address = "fe80::1"),
+    `${NS}:rtx.ipv6Address`,
+    /link-local/,
+  ],
+  ["malformed VPC id", "isatap", (c) => (c[`${NS}:vpc`].id = "vpc-xyz"), `${NS}:vpc.id`, /vpc- id/],
+  [
+    "malformed subnet id",
+    "isatap",
+    (c) => (c[`${NS}:gateways`][0].subnetId = "sn-0aaa1111"),
+    `${NS}:gateways[0].subnetId`,
+    /subnet- id/,
+  ],
+  [
+    "malformed route table id",
+    "isatap",
+    (c) => (c[`${NS}:vpc`].routeTableIds = ["rtb-0aaa"]),
+    `${NS}:vpc.routeTableIds[0]`,
+    /rtb- id/,
+  ],
+  [
+    "duplicate route table",
+    "isatap",
+    (c) => (c[`${NS}:vpc`].routeTableIds = ["rtb-0aaa1111", "rtb-0aaa1111"]),
+    `${NS}:vpc.routeTableIds[1]`,
+    /duplicates/,
+  ],
+  [
+    "malformed AMI id",
+    "isatap",
+    (c) => (c[`${NS}:gateway`].amiId = "ami-123"),
+    `${NS}:gateway.amiId`,
+    /ami- id/,
+  ],
+  [
+    "SSH open to the world",
+    "isatap",
+    (c) => (c[`${NS}:gateway`].sshAllowedCidrs = ["0.0.0.0/0"]),
+    `${NS}:gateway.sshAllowedCidrs[0]`,
+    /whole Internet/,
+  ],
+  [
+    "typo in a key",
+    "isatap",
+    (c) => (c[`${NS}:rtx`].tunelIds = [1, 2]),
+    `${NS}:rtx.tunelIds`,
+    /did you mean "tunnelIds"/,
+  ],
+  [
+    "unknown key in the namespace",
+    "isatap",
+    (c) => (c[`${NS}:gatewy`] = {}),
+    `${NS}:gatewy`,
+    /did you mean "gateway"/,
+  ],
+  [
+    "unknown namespace",
+    "isatap",
+    (c) => (c["vpc-ipip6-gw:site"] = {}),
+    "vpc-ipip6-gw:site",
+    /unknown config namespace/,
+  ],
+  [
+    "host key of another type",
+    "isatap",
+    (c) =>
+      (c[`${NS}:rtx`].hostKey =
+        "ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIHZwYy1pcGlwNi1nYXRld2F5IGV4YW1wbGUga2V5ISEh"),
+    `${NS}:rtx.hostKey`,
+    /not a ssh-rsa key/,
+  ],
+  [
+    "host key not base64",
+    "isatap",
+    (c) => (c[`${NS}:rtx`].hostKey = "ssh-ed25519 not!base64"),
+    `${NS}:rtx.hostKey`,
+    /<type> <base64>/,
+  ],
+  [
+    "advert interval over a second",
+    "isatap",
+    (c) => (c[`${NS}:failover`].advertIntervalMs = 1500),
+    `${NS}:failover.advertIntervalMs`,
+    /outside 50\.\.1000/,
+  ],
+  [
+    "advert interval not in centiseconds",
+    "isatap",
+    (c) => (c[`${NS}:failover`].advertIntervalMs = 205),
+    `${NS}:failover.advertIntervalMs`,
+    /multiple of 10/,
+  ],
+  [
+    "RTX keepalive count below 3",
+    "isatap",
+    (c) => (c[`${NS}:failover`].rtxKeepaliveCount = 2),
+    `${NS}:failover.rtxKeepaliveCount`,
+    /outside 3\.\.100/,
+  ],
+  [
+    "site name with capitals",
+    "isatap",
+    (c) => (c[`${NS}:site`].name = "Osaka"),
+    `${NS}:site.name`,
+    /a-z/,
+  ],
+  ["missing section", "isatap", (c) => delete c[`${NS}:rtx`], `${NS}:rtx`, /is required/],
+  [
+    "ISATAP router inside the site",
+    "isatap",
+    (c) => (c[`${NS}:ipv6`].isatapRouter = "192.168.10.254"),
+    `${NS}:ipv6.isatapRouter`,
+    /inside site\.cidrs/,
+  ],
+  [
+    "WAN interface as a PP",
+    "isatap",
+    (c) => (c[`${NS}:rtx`].wanInterface = "pp1"),
+    `${NS}:rtx.wanInterface`,
+    /lan2/,
+  ],
+];
+
+describe("stack config validation", () => {
+  it("accepts both example stacks", () => {
+    for (const kind of ["isatap", "native"] as const) {
+      assert.deepEqual(
+        problemsAfter(kind, () => undefined),
+        [],
+        kind,
+      );
+    }
+  });
+
+  for (const [mistake, kind, mutate, path, message] of MISTAKES) {
+    it(`rejects ${mistake} at ${path}`, () => {
+      const lines = problemsAfter(kind, mutate);
+      const hit = lines.find((line) => line.startsWith(`${path}: `) && message.test(line));
+      assert.ok(hit, `expected "${path}: ${message}" among:\n${lines.join("\n")}`);
+    });
+  }
+
+  it("reports every problem at once, each starting with its key path", () => {
+    const lines = problemsAfter("isatap", (c) => {
+      c[`${NS}:site`].cidrs = ["10.0.0.0/24"];
+      c[`${NS}:ipv6`].pathMtu = 100;
+      c[`${NS}:rtx`].tunnelIds = [3, 3];
+      c[`${NS}:vpc`].id = "vpc-1";
+    });
+    assert.ok(lines.length >= 4, lines.join("\n"));
+    for (const line of lines) assert.match(line, /^(vpc-ipip6-gateway|aws)[:.][^ ]*: /);
+  });
+
+  it("fills the documented defaults", () => {
+    const document = exampleDocument("isatap");
+    delete document.config[`${NS}:gateway`];
+    delete document.config[`${NS}:failover`];
+    const rtx = document.config[`${NS}:rtx`] as Record<string, unknown>;
+    for (const key of ["port", "wanInterface", "tunnelIds", "keepaliveIds", "ipv6FilterId"])
+      delete rtx[key];
+    const { config } = validateDocument(document);
+    assert.ok(config);
+    assert.deepEqual(config.gateway, {
+      instanceType: "t4g.nano",
+      sshUser: "ec2-user",
+      sshAllowedCidrs: ["10.0.0.0/16"],
+      interfaceName: "ens5",
+      createVpcEndpoints: false,
+    });
+    assert.deepEqual(config.failover, {
+      advertIntervalMs: 200,
+      rtxKeepaliveIntervalS: 1,
+      rtxKeepaliveCount: 3,
+    });
+    assert.equal(config.rtx.port, 22);
+    assert.equal(config.rtx.wanInterface, "lan2");
+    assert.deepEqual(config.rtx.tunnelIds, [1, 2]);
+    assert.equal(config.rtx.ipv6FilterId, 101035);
+  });
+
+  it("refuses a secret stored in plain text without echoing it", () => {
+    const secret = "s3cret-Rtx-Passw0rd";
+    const lines = problemsAfter("isatap", (c) => (c[`${NS}:rtxPassword`] = secret));
+    assert.ok(
+      lines.some((l) => l.startsWith(`${NS}:rtxPassword: `) && /--secret/.test(l)),
+      lines.join("\n"),
+    );
+    assert.ok(!lines.join("\n").includes(secret));
+  });
+
+  it("requires the secrets only when the program asks", () => {
+    const document = exampleDocument("native");
+    delete document.config[`${NS}:gatewaySshPrivateKey`];
+    assert.equal(validateDocument(document, false).problems.length, 0);
+    const lines = problemLines(validateDocument(document, true).problems);
+    assert.deepEqual(lines, [
+      `${NS}:gatewaySshPrivateKey: is required; set it with: pulumi config set --secret gatewaySshPrivateKey`,
+    ]);
+  });
+
+  it("canonicalises addresses so both ends render the same text", () => {
+    const document = exampleDocument("native");
+    (document.config[`${NS}:rtx`] as Record<string, unknown>).ipv6Address =
+      "2001:0DB8:00ff:0020:0:0:0:1";
+    const { config } = validateDocument(document);
+    assert.equal(config?.rtx.ipv6Address, "2001:db8:ff:20::1");
+  });
+
+  it("rejects unknown top-level keys and YAML errors in a stack file", () => {
+    const document = { ...exampleDocument("isatap"), confg: {} };
+    assert.deepEqual(problemLines(validateDocument(document).problems), [
+      "confg: unknown top-level key in a stack file (known: config, encryptionsalt, secretsprovider, encryptedkey, environment)",
+    ]);
+  });
+});

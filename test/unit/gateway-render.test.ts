@@ -1,0 +1,108 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "child_process";
+import { PATHS } from "../../src/gateway/paths";
+import { renderGateway } from "../../src/gateway/render";
+import { exampleConfig } from "../support/stacks";
+
+const isatap = exampleConfig("isatap");
+const native = exampleConfig("native");
+const [gwA, gwB] = [renderGateway(isatap, 0), renderGateway(isatap, 1)];
+
+function bashSyntaxOk(script: string): string {
+  const check = spawnSync("bash", ["-n"], { input: script, encoding: "utf8" });
+  return check.status === 0 ? "" : check.stderr;
+}
+
+describe("gateway rendering (DESIGN.md §5)", () => {
+  it("creates sit1 in ISATAP mode with the router in the PRL and the derived address", () => {
+    const script = gwA.files[PATHS.tunnelsScript];
+    assert.match(script, /ip tunnel add "\$SIT" mode isatap local "\$PRIVATE_IP"/);
+    assert.match(script, /ip tunnel prl dev "\$SIT" prl-default "\$ISATAP_ROUTER"/);
+    assert.match(script, /^ISATAP_ROUTER=10\.255\.2\.129$/m);
+    assert.match(script, /^TUNNEL_LOCAL=2001:db8:1::5efe:a00:10a$/m);
+    assert.match(script, /^ISATAP_NEXT_HOP=fe80::5efe:aff:281$/m);
+    assert.match(script, /^ISATAP_LINK_MTU=1480$/m);
+    assert.equal(gwB.tunnelAddress, "2001:db8:1::5efe:a00:20a");
+  });
+
+  it("creates tun0 as ipip6 with encaplimit none and the explicit MTU, routing every site CIDR", () => {
+    const script = renderGateway(native, 0).files[PATHS.tunnelsScript];
+    assert.match(
+      script,
+      /mode ipip6 local "\$TUNNEL_LOCAL" remote "\$RTX_ADDRESS" encaplimit none/,
+    );
+    assert.match(script, /ip link set "\$TUN" mtu "\$TUNNEL_MTU"/);
+    assert.match(script, /^TUNNEL_MTU=1460$/m);
+    assert.match(script, /^SITE_CIDRS=\(172\.20\.0\.0\/22 172\.20\.8\.0\/24\)$/m);
+    assert.doesNotMatch(script, /mode isatap/, "native mode has no ISATAP link");
+    assert.match(script, /wait_for_native_address/);
+  });
+
+  it("enables forwarding and clamps the MSS of forwarded SYNs both ways", () => {
+    assert.match(gwA.files[PATHS.sysctl], /^net\.ipv4\.ip_forward = 1$/m);
+    const nft = gwA.files[PATHS.nftables];
+    assert.match(nft, /oifname "tun0" tcp flags syn \/ syn,rst tcp option maxseg size set rt mtu/);
+    assert.match(nft, /iifname "tun0" .* maxseg size > 1400 tcp option maxseg size set 1400/);
+    assert.match(nft, /^delete table inet vpc_ipip6_gateway$/m, "reloading replaces the table");
+  });
+
+  it("runs VRRPv3 unicast between the two private IPs with the configured advert interval", () => {
+    const a = gwA.files[PATHS.keepalivedConf];
+    const b = gwB.files[PATHS.keepalivedConf];
+    assert.match(a, /vrrp_version 3/);
+    assert.match(a, /unicast_src_ip 10\.0\.1\.10\n\s+unicast_peer \{\n\s+10\.0\.2\.10\n/);
+    assert.match(b, /unicast_src_ip 10\.0\.2\.10\n\s+unicast_peer \{\n\s+10\.0\.1\.10\n/);
+    assert.match(a, /advert_int 0\.20/);
+    assert.match(a, /priority 200/);
+    assert.match(b, /priority 100/);
+    assert.match(a, /interface ens5/);
+    assert.match(a, /notify_master "\/usr\/local\/libexec\/vpc-ipip6-gateway\/notify-master"/);
+    const sameRouterId = (conf: string) => /virtual_router_id (\d+)/.exec(conf)?.[1];
+    assert.equal(sameRouterId(a), sameRouterId(b));
+  });
+
+  it("tracks the tunnel by pinging the RTX LAN address through tun0", () => {
+    assert.match(gwA.files[PATHS.trackScript], /ping -n -q -I tun0 -i 0\.2 -w 1 192\.168\.10\.1/);
+  });
+
+  it("moves every managed route for every site CIDR with IMDSv2, retries and a log", () => {
+    const notify = gwA.files[PATHS.notifyScript];
+    assert.match(notify, /^ROUTE_TABLES=\(rtb-0aaa1111 rtb-0bbb2222\)$/m);
+    assert.match(notify, /^SITE_CIDRS=\(192\.168\.10\.0\/24\)$/m);
+    assert.match(notify, /X-aws-ec2-metadata-token-ttl-seconds/);
+    assert.match(notify, /aws ec2 replace-route/);
+    assert.match(notify, /InvalidRoute\.NotFound\*.*aws ec2 create-route/s);
+    assert.match(notify, /BACKOFF_S=/);
+    assert.match(notify, /logger -t vpc-ipip6-gateway/);
+  });
+
+  it("renders bash that parses", () => {
+    for (const gateway of [gwA, gwB, renderGateway(native, 0)]) {
+      for (const path of [PATHS.tunnelsScript, PATHS.trackScript, PATHS.notifyScript]) {
+        assert.equal(bashSyntaxOk(gateway.files[path]), "", `${gateway.name} ${path}`);
+      }
+      assert.equal(bashSyntaxOk(gateway.installScript), "", `${gateway.name} install`);
+      assert.equal(bashSyntaxOk(gateway.removeScript), "", `${gateway.name} remove`);
+    }
+  });
+
+  it("installs every file it renders, and removes every one", () => {
+    for (const [path, content] of Object.entries(gwA.files)) {
+      const encoded = Buffer.from(content).toString("base64").slice(0, 60);
+      assert.ok(
+        gwA.installScript.includes(`write_file ${path} ${gwA.fileModes[path]} <<'EOF'`),
+        path,
+      );
+      assert.ok(gwA.installScript.includes(encoded), `${path} content`);
+      assert.ok(gwA.removeScript.includes(path), `${path} removed`);
+    }
+  });
+
+  it("is byte-identical for the same inputs and changes only with them", () => {
+    assert.deepEqual(renderGateway(isatap, 0), gwA);
+    const other = { ...isatap, ipv6: { ...isatap.ipv6, pathMtu: 1400 } };
+    const changed = renderGateway(other, 0);
+    assert.notEqual(changed.files[PATHS.tunnelsScript], gwA.files[PATHS.tunnelsScript]);
+    assert.equal(changed.files[PATHS.trackScript], gwA.files[PATHS.trackScript]);
+  });
+});
