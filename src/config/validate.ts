@@ -37,6 +37,40 @@ import {
 } from "./types";
 
 export const NAMESPACE = "vpc-ipip6-gateway";
+/**
+ * Every key of contract v1, by section (`gateways` items and `gateway.bastion` have their own).
+ * The README's configuration reference is checked against this table.
+ */
+export const CONFIG_KEYS = {
+  site: ["name", "cidrs"],
+  vpc: ["id", "cidrs", "routeTableIds"],
+  gateways: ["subnetId", "privateIp", "ipv6Address"],
+  gateway: [
+    "instanceType",
+    "amiId",
+    "sshUser",
+    "sshAllowedCidrs",
+    "bastion",
+    "interfaceName",
+    "createVpcEndpoints",
+  ],
+  "gateway.bastion": ["host", "user", "port"],
+  ipv6: ["mode", "isatapRouter", "isatapPrefix", "pathMtu", "underlayMtu"],
+  rtx: [
+    "host",
+    "port",
+    "user",
+    "hostKey",
+    "ipv6Address",
+    "lanAddress",
+    "wanInterface",
+    "tunnelIds",
+    "keepaliveIds",
+    "ipv6FilterId",
+    "model",
+  ],
+  failover: ["advertIntervalMs", "rtxKeepaliveIntervalS", "rtxKeepaliveCount"],
+} as const;
 const SECTIONS = ["site", "vpc", "gateways", "gateway", "ipv6", "rtx", "failover"] as const;
 /** Other namespaces a site stack may carry config for. */
 const FOREIGN_NAMESPACES = ["aws", "pulumi", "command", "tls"];
@@ -143,7 +177,7 @@ function splitKey(full: string): [string, string] {
 
 function readSite(r: ConfigReader, value: unknown): SiteConfig | undefined {
   const p = key("site");
-  const o = r.object(p, value, ["name", "cidrs"]);
+  const o = r.object(p, value, CONFIG_KEYS.site);
   if (!o) return undefined;
   const name = r.required(
     `${p}.name`,
@@ -156,7 +190,7 @@ function readSite(r: ConfigReader, value: unknown): SiteConfig | undefined {
 
 function readVpc(r: ConfigReader, value: unknown): VpcConfig | undefined {
   const p = key("vpc");
-  const o = r.object(p, value, ["id", "cidrs", "routeTableIds"]);
+  const o = r.object(p, value, CONFIG_KEYS.vpc);
   if (!o) return undefined;
   const id = r.required(`${p}.id`, awsId(r, `${p}.id`, o.id, "vpc"));
   const cidrs = r.required(`${p}.cidrs`, ipv4CidrList(r, `${p}.cidrs`, o.cidrs));
@@ -200,7 +234,7 @@ function readPlacement(
   value: unknown,
   mode: string | undefined,
 ): GatewayPlacement | undefined {
-  const o = r.object(p, value, ["subnetId", "privateIp", "ipv6Address"]);
+  const o = r.object(p, value, CONFIG_KEYS.gateways);
   if (!o) return r.report(p, "must be a mapping with subnetId and privateIp");
   const subnetId = r.required(`${p}.subnetId`, awsId(r, `${p}.subnetId`, o.subnetId, "subnet"));
   const privateIp = r.required(`${p}.privateIp`, ipv4Address(r, `${p}.privateIp`, o.privateIp));
@@ -225,16 +259,7 @@ function readGatewayOptions(
   vpc: VpcConfig | undefined,
 ): GatewayOptions | undefined {
   const p = key("gateway");
-  const o =
-    r.object(p, value, [
-      "instanceType",
-      "amiId",
-      "sshUser",
-      "sshAllowedCidrs",
-      "bastion",
-      "interfaceName",
-      "createVpcEndpoints",
-    ]) ?? {};
+  const o = r.object(p, value, CONFIG_KEYS.gateway) ?? {};
   const instanceType = r.string(
     `${p}.instanceType`,
     o.instanceType,
@@ -275,7 +300,7 @@ function readGatewayOptions(
 }
 
 function readBastion(r: ConfigReader, p: string, value: unknown): GatewayOptions["bastion"] {
-  const o = r.object(p, value, ["host", "user", "port"]);
+  const o = r.object(p, value, CONFIG_KEYS["gateway.bastion"]);
   if (!o) return undefined;
   const host = r.required(`${p}.host`, sshHost(r, `${p}.host`, o.host));
   const user = r.required(
@@ -288,7 +313,7 @@ function readBastion(r: ConfigReader, p: string, value: unknown): GatewayOptions
 
 function readIpv6(r: ConfigReader, value: unknown): Ipv6Config | undefined {
   const p = key("ipv6");
-  const o = r.object(p, value, ["mode", "isatapRouter", "isatapPrefix", "pathMtu", "underlayMtu"]);
+  const o = r.object(p, value, CONFIG_KEYS.ipv6);
   if (!o) return undefined;
   const mode = r.required(
     `${p}.mode`,
@@ -316,23 +341,9 @@ function readIpv6(r: ConfigReader, value: unknown): Ipv6Config | undefined {
   return { mode, isatapRouter, isatapPrefix, pathMtu, underlayMtu: underlayMtu ?? 1500 };
 }
 
-const RTX_KEYS = [
-  "host",
-  "port",
-  "user",
-  "hostKey",
-  "ipv6Address",
-  "lanAddress",
-  "wanInterface",
-  "tunnelIds",
-  "keepaliveIds",
-  "ipv6FilterId",
-  "model",
-];
-
 function readRtx(r: ConfigReader, value: unknown): RtxConfig | undefined {
   const p = key("rtx");
-  const o = r.object(p, value, RTX_KEYS);
+  const o = r.object(p, value, CONFIG_KEYS.rtx);
   if (!o) return undefined;
   const model = r.string(
     `${p}.model`,
@@ -424,8 +435,7 @@ function idPair(
 
 function readFailover(r: ConfigReader, value: unknown): FailoverConfig | undefined {
   const p = key("failover");
-  const o =
-    r.object(p, value, ["advertIntervalMs", "rtxKeepaliveIntervalS", "rtxKeepaliveCount"]) ?? {};
+  const o = r.object(p, value, CONFIG_KEYS.failover) ?? {};
   const advert = r.integer(`${p}.advertIntervalMs`, o.advertIntervalMs, 50, 1000);
   if (advert !== undefined && advert % 10 !== 0) {
     r.report(
