@@ -34,7 +34,7 @@ const FLAGS = ["--dry-run", "--verbose"];
 export class UsageError extends Error {}
 
 function positiveSeconds(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
+  if (value === undefined) return fallback * 1000;
   const seconds = Number(value);
   if (!Number.isFinite(seconds) || seconds <= 0)
     throw new UsageError(`${name} must be a positive number of seconds`);

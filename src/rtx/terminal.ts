@@ -55,6 +55,7 @@ export function dropMorePrompt(buffer: string): string {
 
 /** Applies what a terminal would: drops escape sequences, backspaces and overwritten text. */
 export function cleanTerminalText(text: string): string {
+  // eslint-disable-next-line no-control-regex -- terminal escape sequences are what we strip
   const noEscapes = text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").replace(/\x1b[()][A-Z0-9]/g, "");
   const lines = noEscapes.replace(/\r+\n/g, "\n").split("\n");
   return lines

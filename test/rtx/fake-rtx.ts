@@ -26,6 +26,8 @@ export interface FakeRtxOptions {
   noGrep?: boolean;
   /** The PTY echoes what is typed at `Password:` too (worst case for secret handling). */
   echoPasswords?: boolean;
+  /** `console character` is refused, so the console stays Japanese (Shift_JIS). */
+  refuseConsoleCharacter?: boolean;
 }
 
 export interface Faults {
@@ -185,8 +187,10 @@ class Console {
     const isConsole = tokens[0] === "console" || (tokens[0] === "no" && tokens[1] === "console");
     if (!this.admin && !isConsole)
       return this.write(`${message["invalid-command"]}\r\n${this.prompt()}`);
-    const error =
-      this.rtx.faults.reject === line ? "invalid-parameter" : validate(tokens, this.context);
+    const refused =
+      this.rtx.faults.reject === line ||
+      (this.rtx.options.refuseConsoleCharacter === true && /^console character/.test(line));
+    const error = refused ? "invalid-parameter" : validate(tokens, this.context);
     if (error) return this.write(`${message[error]}\r\n${this.prompt()}`);
     this.rtx.running.apply(tokens, this.context);
     this.dirty = true;

@@ -1,0 +1,87 @@
+/** Shared setup for the RTX client tests against the fake router. */
+import { runRtx, RunOptions, Summary, Action } from "../../src/rtx/client";
+import { FakeRtx, FakeRtxOptions } from "./fake-rtx";
+
+/** The example stack's rendered RTX commands (isatap, osaka), as `render --json` prints them. */
+export const EXAMPLE = [
+  "ipv6 filter 101035 pass 2001:db8:1::5efe:a00:10a,2001:db8:1::5efe:a00:20a * 4",
+  "ipv6 lan2 secure filter in 101035",
+  "tunnel select 1",
+  " description tunnel vpc-ipip6-gateway:osaka:gw-a",
+  " tunnel encapsulation ipip",
+  " tunnel endpoint address 2001:db8:ff::2 2001:db8:1::5efe:a00:10a",
+  " ip tunnel mtu 1440",
+  " ip tunnel tcp mss limit auto",
+  " tunnel enable 1",
+  "tunnel select 2",
+  " description tunnel vpc-ipip6-gateway:osaka:gw-b",
+  " tunnel encapsulation ipip",
+  " tunnel endpoint address 2001:db8:ff::2 2001:db8:1::5efe:a00:20a",
+  " ip tunnel mtu 1440",
+  " ip tunnel tcp mss limit auto",
+  " tunnel enable 2",
+  "ip keepalive 1 icmp-echo 1 3 10.0.1.10 upwait=1 downwait=1 local-address=192.168.10.1",
+  "ip keepalive 2 icmp-echo 1 3 10.0.2.10 upwait=1 downwait=1 local-address=192.168.10.1",
+  "ip route 10.0.1.10 gateway tunnel 1",
+  "ip route 10.0.2.10 gateway tunnel 2",
+  "ip route 10.0.0.0/16 gateway tunnel 1 keepalive 1 gateway tunnel 2 keepalive 2 weight 0",
+];
+
+/** A site router with the user's own settings that must survive apply and remove. */
+export const USER_CONFIG = [
+  "ip lan1 address 192.168.10.1/24",
+  "ip lan2 address 198.51.100.2/30",
+  "ip route default gateway 198.51.100.1",
+  "ip route 172.16.0.0/12 gateway tunnel 5",
+  "ipv6 lan2 secure filter in 101000 101001 101099 dynamic 101080",
+  "ipv6 filter 101000 pass * * icmp6",
+  "ipv6 filter 101099 reject * *",
+  "tunnel select 5",
+  " description tunnel branch-ipsec",
+  " tunnel encapsulation ipsec",
+  " ipsec tunnel 105",
+  " tunnel enable 5",
+];
+
+export interface Harness {
+  rtx: FakeRtx;
+  port: number;
+  logs: string[];
+  run(action: Action, extra?: Partial<RunOptions>): Promise<Summary>;
+}
+
+export async function startFake(options: FakeRtxOptions = {}): Promise<Harness> {
+  const rtx = new FakeRtx(options);
+  const port = await rtx.start();
+  const logs: string[] = [];
+  return {
+    rtx,
+    port,
+    logs,
+    run: (action, extra = {}) =>
+      runRtx({
+        action,
+        commands: EXAMPLE,
+        host: "127.0.0.1",
+        port,
+        user: rtx.user,
+        hostKey: rtx.publicKey,
+        password: rtx.password,
+        adminPassword: rtx.adminPassword,
+        timeoutMs: 4000,
+        longTimeoutMs: 8000,
+        settleMs: 10,
+        log: (m) => logs.push(m),
+        ...extra,
+      }),
+  };
+}
+
+export async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected the run to fail");
+}
