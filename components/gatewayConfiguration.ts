@@ -70,6 +70,8 @@ export class GatewayConfiguration extends pulumi.ComponentResource {
             port: args.bastion.port,
             user: args.bastion.user,
             privateKey: args.privateKey,
+            dialErrorLimit: DIAL_ATTEMPTS,
+            perDialTimeout: PER_DIAL_TIMEOUT_S,
           },
         },
         create: run("install"),

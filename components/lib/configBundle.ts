@@ -12,7 +12,7 @@ export function sha256Hex(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
 }
 
-function heredoc(target: string, body: string, delimiter: string): string {
+export function quotedHeredoc(target: string, body: string, delimiter: string): string {
   const text = body.endsWith("\n") ? body : `${body}\n`;
   if (text.split("\n").includes(delimiter)) {
     throw new Error(`configuration bundle: the script contains the heredoc delimiter ${delimiter}`);
@@ -47,8 +47,8 @@ export function bundleGatewayScripts(
     "esac",
     'workdir="$(mktemp -d)"',
     "trap 'rm -rf \"$workdir\"' EXIT",
-    heredoc("$workdir/install.sh", installScript, `VIG_INSTALL_${tag}`) +
-      heredoc("$workdir/remove.sh", removeScript, `VIG_REMOVE_${tag}`),
+    quotedHeredoc("$workdir/install.sh", installScript, `VIG_INSTALL_${tag}`) +
+      quotedHeredoc("$workdir/remove.sh", removeScript, `VIG_REMOVE_${tag}`),
     'if [ "$action" = install ] && command -v cloud-init >/dev/null 2>&1; then',
     "  cloud-init status --wait >/dev/null 2>&1 || true",
     "fi",

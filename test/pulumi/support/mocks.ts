@@ -140,6 +140,8 @@ export interface Recorder {
   resources: CapturedResource[];
   invokes: CapturedInvoke[];
   registeredOutputs: string[];
+  /** Messages of provider calls the mocks refused. */
+  callErrors: string[];
   /** URNs (or type/name) of registrations whose response never came back. */
   unfinished(): string[];
 }
@@ -150,6 +152,7 @@ export async function installMocks(): Promise<Recorder> {
     resources: [],
     invokes: [],
     registeredOutputs: [],
+    callErrors: [],
     pending: new Set(),
     unfinished: () => [...recorder.pending],
   };
@@ -170,7 +173,13 @@ export async function installMocks(): Promise<Recorder> {
           token: args.token,
           inputs: markSecrets(args.inputs) as Record<string, unknown>,
         });
-        return invokeResult(args.token, args.inputs);
+        try {
+          return invokeResult(args.token, args.inputs);
+        } catch (error) {
+          // The SDK drops the message of a failed invoke; keep it for the run's verdict.
+          recorder.callErrors.push((error as Error).message);
+          throw error;
+        }
       },
     },
     "vpc-ipip6-gateway",

@@ -41,10 +41,9 @@ function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
 /** Resolves an export (Outputs nested anywhere) to plain data, recording whether it is secret. */
 async function resolveExport(name: string, value: unknown): Promise<CapturedExport> {
   const output: pulumi.Output<unknown> = pulumi.output(value as pulumi.Input<unknown>);
-  const plain = await withTimeout(
-    new Promise<unknown>((resolve) => output.apply((v) => (resolve(v), v))),
-    `export ${name}`,
-  );
+  // Output's internal promise() also rejects when the value fails (apply would just never run).
+  const settle = (output as unknown as { promise(): Promise<unknown> }).promise();
+  const plain = await withTimeout(settle, `export ${name}`);
   const secret = await withTimeout(pulumi.isSecret(output), `secretness of export ${name}`);
   return { value: plain ?? null, secret };
 }
@@ -59,10 +58,16 @@ async function main(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const program = require(programPath) as Record<string, unknown>;
   const exports: Record<string, CapturedExport> = {};
-  for (const [name, value] of Object.entries(program))
-    exports[name] = await resolveExport(name, value);
+  for (const [name, value] of Object.entries(program)) {
+    try {
+      exports[name] = await resolveExport(name, value);
+    } catch (error) {
+      failures.push(`export ${name} failed: ${(error as Error).message}`);
+    }
+  }
   await withTimeout(settings.waitForRPCs(), "the program's resource registrations");
   failures.push(...recorder.unfinished().map((urn) => `registration of ${urn} never completed`));
+  failures.push(...recorder.callErrors);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const log = require("@pulumi/pulumi/log") as { hasErrors(): boolean };
   if (log.hasErrors()) failures.push("the program logged errors");
