@@ -151,6 +151,19 @@ export function removalLine(line: ConfigLine): string {
   return joinTokens(["no", ...line.tokens.slice(0, length)]);
 }
 
+/**
+ * Lines that newer firmware never prints in `show config` because they are its default:
+ * `ip tunnel tcp mss limit auto` is the default from RTX830 Rev.15.02.03, RTX1210 Rev.14.01.26,
+ * RTX5000/RTX3500 Rev.14.00.22 and Rev.15.04 on (older firmware defaults to off and prints it).
+ * Its absence is therefore ambiguous, so the planner sends it with the rest of its block and
+ * does not count it missing on its own.
+ */
+const FIRMWARE_DEFAULT_LINES = ["ip tunnel tcp mss limit auto"];
+
+export function mayBeHiddenDefault(line: ConfigLine): boolean {
+  return FIRMWARE_DEFAULT_LINES.includes(line.norm.slice(line.norm.indexOf("|") + 1));
+}
+
 /** Order in which kinds of settings are removed: users of a thing before the thing. */
 export function removalRank(line: ConfigLine): number {
   const t = line.tokens.map((x) => x.toLowerCase());

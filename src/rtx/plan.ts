@@ -8,6 +8,7 @@ import {
   contextLabel,
   isSecureFilter,
   makeLine,
+  mayBeHiddenDefault,
   parseCommandList,
   removalLine,
   removalRank,
@@ -120,7 +121,23 @@ export function planApply(desiredCommands: string[], current: ConfigLine[]): Pla
     steps.push({ context: wanted.context, line: wanted.text, undo });
   }
   if (conflicts.length > 0) throw new OwnershipConflictError(conflicts);
-  return { steps, unchanged, skipped: [] };
+  const needed = withoutLoneHiddenDefaults(steps, byKey);
+  return { steps: needed, unchanged: unchanged + steps.length - needed.length, skipped: [] };
+}
+
+/**
+ * Drops a missing firmware-default line when nothing else in its block is being sent: the router
+ * most likely has it and hides it (see mayBeHiddenDefault). With its block it is always sent, so
+ * a new tunnel gets it on every firmware.
+ */
+function withoutLoneHiddenDefaults(steps: Step[], current: Map<string, ConfigLine>): Step[] {
+  const isLoneDefault = (step: Step) => {
+    const line = makeLine(step.line, step.context);
+    if (!mayBeHiddenDefault(line) || current.has(line.key)) return false;
+    const label = contextLabel(step.context);
+    return !steps.some((other) => other !== step && contextLabel(other.context) === label);
+  };
+  return steps.filter((step) => !isLoneDefault(step));
 }
 
 function removalStep(

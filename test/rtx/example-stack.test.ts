@@ -47,4 +47,20 @@ describe("rtx client on the rendered example stacks", function () {
       );
     });
   }
+
+  it("newer firmware hiding `ip tunnel tcp mss limit auto`: sent with its block, then settled", async () => {
+    const { config } = loadStackFile(path.join(STACKS, "Pulumi.example-isatap.yaml"));
+    assert.ok(config);
+    const commands = renderSite(config).rtx.commands;
+    h = await startFake({ config: USER_CONFIG, hiddenDefaults: ["ip tunnel tcp mss limit auto"] });
+    const fresh = await h.run("apply", { commands });
+    assert.strictEqual(fresh.saved, true);
+    assert.strictEqual(
+      fresh.sent.filter((l: string) => l === "ip tunnel tcp mss limit auto").length,
+      2,
+    );
+    const again = await h.run("apply", { commands });
+    assert.strictEqual(again.changed, false);
+    assert.deepStrictEqual(again.sent, []);
+  });
 });

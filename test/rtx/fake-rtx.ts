@@ -28,6 +28,8 @@ export interface FakeRtxOptions {
   echoPasswords?: boolean;
   /** `console character` is refused, so the console stays Japanese (Shift_JIS). */
   refuseConsoleCharacter?: boolean;
+  /** Lines newer firmware keeps but never prints in `show config`, being its defaults. */
+  hiddenDefaults?: string[];
 }
 
 export interface Faults {
@@ -232,7 +234,9 @@ class Console {
     if (grep && this.rtx.options.noGrep) {
       return this.write(`${MESSAGES[this.language]["invalid-parameter"]}\r\n${this.prompt()}`);
     }
-    let lines = [...HEADER, "#", ...this.rtx.running.lines()];
+    const hidden = this.rtx.options.hiddenDefaults ?? [];
+    const settings = this.rtx.running.lines().filter((l) => !hidden.includes(l.trim()));
+    let lines = [...HEADER, "#", ...settings];
     if (grep) lines = ["Searching ...", ...lines.filter((l) => l.includes(grep[1]))];
     lines = lines.flatMap((l) => this.wrap(l));
     const pageLength = this.pageLength();
