@@ -9,8 +9,8 @@ export function renderText(site: RenderedSite): string {
     `## RTX configuration (RTX keepalive detects a dead tunnel in ${site.rtx.keepaliveDetectionMs} ms)`,
     ...site.rtx.commands,
     "",
-    "## RTX removal (pulumi destroy)",
-    ...site.rtx.removeCommands,
+    "## RTX removal (pulumi destroy, through `npm run rtx -- remove`)",
+    ...site.rtx.removeCommands.flatMap(annotateRemoval),
   ];
   for (const gateway of site.gateways) {
     out.push(
@@ -22,4 +22,18 @@ export function renderText(site: RenderedSite): string {
     }
   }
   return `${out.join("\n")}\n`;
+}
+
+/**
+ * `no ipv6 <if> secure filter in <id>` stands for "take our id out of the list": the RTX client
+ * resolves it against the router's list. Typed by hand, the RTX would drop the whole list.
+ */
+function annotateRemoval(line: string): string[] {
+  const secureFilter = /^no (ipv6 \S+ secure filter \S+) (.+)$/.exec(line);
+  if (!secureFilter) return [line];
+  return [
+    `# only id(s) ${secureFilter[2]} leave the "${secureFilter[1]}" list (the rtx client rewrites the`,
+    "# list without them); do not type the next line by hand: the RTX would drop the whole list",
+    line,
+  ];
 }
