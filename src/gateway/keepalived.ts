@@ -91,6 +91,10 @@ current_target() {
     --query "RouteTables[0].Routes[?DestinationCidrBlock=='$2'].NetworkInterfaceId | [0]"
 }
 
+# EC2 answers ReplaceRoute on a missing route with InvalidParameterValue "There is no route defined
+# for '<cidr>' in the route table. Use CreateRoute instead."
+route_is_missing() { [[ $1 == *"Use CreateRoute instead"* || $1 == *InvalidRoute.NotFound* ]]; }
+
 # ReplaceRoute, or CreateRoute when the route is missing, retried with backoff.
 move_route() {
   local table=$1 cidr=$2 attempt output
@@ -99,7 +103,7 @@ move_route() {
         --destination-cidr-block "$cidr" --network-interface-id "$ENI" 2>&1); then
       log "route $cidr in $table -> $ENI (replaced)"; return 0
     fi
-    if [[ $output == *InvalidRoute.NotFound* ]] && output=$(aws ec2 create-route --region "$REGION" \\
+    if route_is_missing "$output" && output=$(aws ec2 create-route --region "$REGION" \\
         --route-table-id "$table" --destination-cidr-block "$cidr" --network-interface-id "$ENI" 2>&1); then
       log "route $cidr in $table -> $ENI (created)"; return 0
     fi

@@ -33,7 +33,7 @@ case "$2" in
   replace-route)
     case "$FAKE_AWS_MODE" in
       ok) exit 0 ;;
-      notfound) echo "An error occurred (InvalidRoute.NotFound) when calling the ReplaceRoute operation" >&2; exit 254 ;;
+      notfound) echo "An error occurred (InvalidParameterValue) when calling the ReplaceRoute operation: There is no route defined for '$9' in the route table. Use CreateRoute instead." >&2; exit 254 ;;
       flaky) n=$(cat "$FAKE_DIR/flaky" 2>/dev/null || echo 0); echo $((n + 1)) > "$FAKE_DIR/flaky"
              [ "$n" -ge 2 ] && exit 0; echo "RequestLimitExceeded" >&2; exit 254 ;;
       down) echo "Could not connect to the endpoint URL" >&2; exit 255 ;;

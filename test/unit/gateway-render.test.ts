@@ -71,7 +71,7 @@ describe("gateway rendering (DESIGN.md §5)", () => {
     assert.match(notify, /^SITE_CIDRS=\(192\.168\.10\.0\/24\)$/m);
     assert.match(notify, /X-aws-ec2-metadata-token-ttl-seconds/);
     assert.match(notify, /aws ec2 replace-route/);
-    assert.match(notify, /InvalidRoute\.NotFound\*.*aws ec2 create-route/s);
+    assert.match(notify, /"Use CreateRoute instead".*aws ec2 create-route/s);
     assert.match(notify, /BACKOFF_S=/);
     assert.match(notify, /logger -t vpc-ipip6-gateway/);
   });
