@@ -253,6 +253,10 @@ for (const mode of ["isatap", "native"] as const) {
           networkInterfaceId: eni0,
         });
         assert.deepStrictEqual([...r.ignoreChanges].sort(), [...ROUTE_TARGET_FIELDS].sort());
+        assert.ok(
+          r.ignoreChanges.includes("networkInterfaceId"),
+          "the failover's target is tracked",
+        );
       }
       assert.deepStrictEqual(c.exports.initialRouteTarget.value, eni0);
     });
