@@ -25,8 +25,11 @@ export interface GatewayConfigurationArgs {
   instanceId: pulumi.Input<string>;
 }
 
-/** How long (attempts of perDialTimeout seconds) to wait for a booting gateway's sshd. */
-const DIAL_ATTEMPTS = 40;
+/**
+ * Dial attempts while a new gateway boots: the provider backs off to 5 s between attempts, so 60
+ * attempts wait about 5 minutes for sshd (and for cloud-init to install the pinned host key).
+ */
+const DIAL_ATTEMPTS = 60;
 const PER_DIAL_TIMEOUT_S = 15;
 
 /**
