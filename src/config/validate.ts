@@ -54,7 +54,7 @@ export const CONFIG_KEYS = {
     "interfaceName",
     "createVpcEndpoints",
   ],
-  "gateway.bastion": ["host", "user", "port"],
+  "gateway.bastion": ["host", "user", "port", "hostKey"],
   ipv6: ["mode", "isatapRouter", "isatapPrefix", "pathMtu", "underlayMtu"],
   rtx: [
     "host",
@@ -308,7 +308,8 @@ function readBastion(r: ConfigReader, p: string, value: unknown): GatewayOptions
     r.string(`${p}.user`, o.user, SSH_USER, "a Linux user name"),
   );
   const port = r.integer(`${p}.port`, o.port, 1, 65535) ?? 22;
-  return host && user ? { host, user, port } : undefined;
+  const hostKey = r.required(`${p}.hostKey`, sshPublicKey(r, `${p}.hostKey`, o.hostKey));
+  return host && user && hostKey ? { host, user, port, hostKey } : undefined;
 }
 
 function readIpv6(r: ConfigReader, value: unknown): Ipv6Config | undefined {

@@ -297,6 +297,13 @@ const MISTAKES: Array<[string, "isatap" | "native", Mutation, string, RegExp]> =
     /inside site\.cidrs/,
   ],
   [
+    "bastion without its host key",
+    "isatap",
+    (c) => (c[`${NS}:gateway`].bastion = { host: "bastion.example.net", user: "jump" }),
+    `${NS}:gateway.bastion.hostKey`,
+    /is required/,
+  ],
+  [
     "WAN interface as a PP",
     "isatap",
     (c) => (c[`${NS}:rtx`].wanInterface = "pp1"),
