@@ -2,6 +2,7 @@
  * Text normalisation for RTX command lines, so that a line we send and the way `show config`
  * prints it back compare equal (otherwise a re-apply would resend the line forever).
  */
+import { canonicalIpv6 } from "../net/ipv6";
 
 /** Splits an RTX command line into parameters, honouring '…', "…" and backslash escapes. */
 export function tokenize(line: string): string[] {
@@ -44,59 +45,8 @@ export function joinTokens(tokens: string[]): string {
   return tokens.map(quoteToken).join(" ");
 }
 
-/** RFC 5952 form of an IPv6 address (lower case, longest zero run compressed), or null. */
-export function canonicalIpv6(text: string): string | null {
-  const groups = expandIpv6(text);
-  if (!groups) return null;
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) [bestStart, bestLength] = [i, j - i];
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(":");
-  const head = hex.slice(0, bestStart).join(":");
-  const tail = hex.slice(bestStart + bestLength).join(":");
-  return `${head}::${tail}`;
-}
-
-function expandIpv6(text: string): number[] | null {
-  if (!/^[0-9a-fA-F:.]+$/.test(text) || !text.includes(":")) return null;
-  let body = text;
-  const tailGroups: number[] = [];
-  const dotted = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(body);
-  if (dotted) {
-    const octets = dotted[2].split(".").map(Number);
-    if (octets.some((o) => o > 255)) return null;
-    tailGroups.push((octets[0] << 8) | octets[1], (octets[2] << 8) | octets[3]);
-    body = dotted[1].endsWith("::") ? dotted[1] : dotted[1].slice(0, -1);
-  }
-  const halves = body.split("::");
-  if (halves.length > 2) return null;
-  const parse = (part: string): number[] | null => {
-    if (part === "") return [];
-    const out: number[] = [];
-    for (const g of part.split(":")) {
-      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return null;
-      out.push(parseInt(g, 16));
-    }
-    return out;
-  };
-  const head = parse(halves[0]);
-  const tail = halves.length === 2 ? parse(halves[1]) : [];
-  if (!head || !tail) return null;
-  const known = head.length + tail.length + tailGroups.length;
-  if (halves.length === 1) return known === 8 ? [...head, ...tailGroups] : null;
-  if (known > 7) return null;
-  return [...head, ...new Array<number>(8 - known).fill(0), ...tail, ...tailGroups];
-}
+/** RFC 5952 form of an IPv6 address (the project's one implementation, shared with config). */
+export { canonicalIpv6 };
 
 /** Normalises one parameter: IPv6 addresses (also in comma lists and with /len) canonical, keywords lower case. */
 export function normalizeToken(token: string): string {

@@ -43,8 +43,8 @@ describe("rtx model: normalisation and keys", () => {
     assert.strictEqual(canonicalIpv6("2001:DB8:0:0:0:0:0:1"), "2001:db8::1");
     assert.strictEqual(canonicalIpv6("2001:db8:1::5efe:10.0.1.10"), "2001:db8:1::5efe:a00:10a");
     assert.strictEqual(canonicalIpv6("2001:db8:0:1:0:0:1:1"), "2001:db8:0:1::1:1");
-    assert.strictEqual(canonicalIpv6("10.0.0.1"), null);
-    assert.strictEqual(canonicalIpv6("1:2:3:4:5:6:7:8:9"), null);
+    assert.strictEqual(canonicalIpv6("10.0.0.1"), undefined);
+    assert.strictEqual(canonicalIpv6("1:2:3:4:5:6:7:8:9"), undefined);
   });
 
   it("sees a host route printed without /32 and IPv6 in another spelling as the same line", () => {
