@@ -99,6 +99,14 @@ export const sshCommands = rendered.gateways.map((gw) =>
 export const knownHosts = rendered.gateways.map((gw, i) =>
   pair.gateways[i].hostPublicKey.apply((key) => knownHostsLine(gw.privateIp, key)),
 );
+/** The bastion's pinned key as a known_hosts line, so `ssh -J` checks the jump host too. */
+export const bastionKnownHost =
+  config.gateway.bastion &&
+  knownHostsLine(
+    config.gateway.bastion.host,
+    config.gateway.bastion.hostKey,
+    config.gateway.bastion.port,
+  );
 export const vpcEndpointIds = endpoints && {
   ec2: endpoints.ec2EndpointId,
   s3: endpoints.s3EndpointId,

@@ -19,7 +19,7 @@ export interface GatewayConfigurationArgs {
   privateKey: pulumi.Input<string>;
   /** The gateway's generated host key, authorized_keys format: pinned on every connection. */
   hostPublicKey: pulumi.Input<string>;
-  /** Optional jump host; it authenticates with the same private key. */
+  /** Optional jump host (its host key pinned too); it authenticates with the same private key. */
   bastion?: BastionConfig;
   /** The instance the configuration lives on: a new instance needs a fresh configuration. */
   instanceId: pulumi.Input<string>;
@@ -73,6 +73,7 @@ export class GatewayConfiguration extends pulumi.ComponentResource {
             port: args.bastion.port,
             user: args.bastion.user,
             privateKey: args.privateKey,
+            hostKey: args.bastion.hostKey,
             dialErrorLimit: DIAL_ATTEMPTS,
             perDialTimeout: PER_DIAL_TIMEOUT_S,
           },

@@ -11,7 +11,8 @@ export function sshCommandFor(user: string, host: string, bastion?: BastionConfi
   return `ssh -i <gatewaySshPrivateKey file> ${jump}${user}@${host}`;
 }
 
-/** A known_hosts line pinning a gateway's generated host key. */
-export function knownHostsLine(host: string, hostPublicKey: string): string {
-  return `${host} ${hostPublicKey.trim()}`;
+/** A known_hosts line pinning a host key; a port other than 22 is written `[host]:port`. */
+export function knownHostsLine(host: string, hostPublicKey: string, port = 22): string {
+  const where = port === 22 ? host : `[${host}]:${port}`;
+  return `${where} ${hostPublicKey.trim()}`;
 }

@@ -3,9 +3,17 @@ import { Capture } from "./support/capture";
 import { fakeAmiId } from "./support/fixtures";
 import { STACKS, capture, named, secretValue } from "./support/query";
 import { RawConfig } from "./support/run-program";
+import { newOpenSshEd25519 } from "./support/keys";
 import { LOGIN_KEY, TEST_SECRETS } from "./support/secrets";
 
-const BASTION = { host: "bastion.example.net", user: "jump", port: 2222 };
+/** The jump host's own host key, unrelated to every gateway's and to the login key. */
+const BASTION_HOST_KEY = newOpenSshEd25519("bastion host key").publicKey;
+const BASTION = {
+  host: "bastion.example.net",
+  user: "jump",
+  port: 2222,
+  hostKey: BASTION_HOST_KEY,
+};
 
 function gatewayOptions(config: RawConfig): Record<string, unknown> {
   return config["vpc-ipip6-gateway:gateway"] as Record<string, unknown>;
@@ -28,7 +36,7 @@ describe("pulumi program: bastion, explicit AMI, custom login user", function ()
     });
   });
 
-  it("connects through the bastion with the same key, still pinning the gateway's host key", () => {
+  it("connects through the bastion with the same key, pinning both the bastion's and the gateway's host keys", () => {
     for (const gw of ["gw-a", "gw-b"]) {
       const connection = secretValue(
         named(c, `osaka-${gw}-config-push`).inputs.connection,
@@ -39,9 +47,15 @@ describe("pulumi program: bastion, explicit AMI, custom login user", function ()
         [BASTION.host, BASTION.port, BASTION.user],
       );
       assert.strictEqual(proxy.privateKey, TEST_SECRETS.gatewaySshPrivateKey);
+      assert.strictEqual(proxy.hostKey, BASTION_HOST_KEY, "the bastion's host key is not pinned");
       assert.strictEqual(connection.user, "netops");
       assert.ok(String(connection.hostKey).startsWith("ssh-ed25519 "));
+      assert.notStrictEqual(connection.hostKey, BASTION_HOST_KEY);
     }
+    assert.strictEqual(
+      c.exports.bastionKnownHost.value,
+      `[bastion.example.net]:2222 ${BASTION_HOST_KEY}`,
+    );
     assert.deepStrictEqual(c.exports.sshCommands.value, [
       "ssh -i <gatewaySshPrivateKey file> -J jump@bastion.example.net:2222 netops@10.0.1.10",
       "ssh -i <gatewaySshPrivateKey file> -J jump@bastion.example.net:2222 netops@10.0.2.10",
