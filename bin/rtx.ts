@@ -1,13 +1,29 @@
 /**
  * Apply or remove a command list on a YAMAHA RTX over SSH (DESIGN.md §7, §10):
  *   npm run --silent rtx -- apply|remove --host H --port P --user U --host-key "<key>" --commands <file|->
+ *     [--previous-env NAME | --previous <file>]   (apply: remove what the previous list set and
+ *                                                  the new one dropped, after applying the new)
  * RTX_PASSWORD and RTX_ADMIN_PASSWORD come from the environment and are never printed.
  * Exit 0 with one JSON object on stdout; 2 on a usage error; 1 with one line on stderr otherwise.
  */
 import { readFileSync } from "fs";
-import { commandLines, parseCliArgs, USAGE, UsageError } from "../src/rtx/cli-args";
+import { CliArgs, commandLines, parseCliArgs, USAGE, UsageError } from "../src/rtx/cli-args";
 import { runRtx } from "../src/rtx/client";
 import { redact } from "../src/rtx/errors";
+import {
+  describePrevious,
+  PreviousList,
+  previousFromEnv,
+  previousFromFile,
+} from "../src/rtx/previous";
+
+/** The previous list named on the command line, if any (a missing file is an error). */
+function readPrevious(args: CliArgs): PreviousList | undefined {
+  if (args.previousEnv) return previousFromEnv(args.previousEnv, process.env[args.previousEnv]);
+  if (args.previousFile)
+    return previousFromFile(args.previousFile, readFileSync(args.previousFile, "utf8"));
+  return undefined;
+}
 
 async function main(): Promise<number> {
   const password = process.env.RTX_PASSWORD;
@@ -22,8 +38,13 @@ async function main(): Promise<number> {
     process.stderr.write(`rtx: ${(error as Error).message}\n${USAGE}\n`);
     return 2;
   }
+  const log = args.verbose
+    ? (m: string) => process.stderr.write(`rtx: ${redact(m, secrets)}\n`)
+    : undefined;
   try {
     const text = readFileSync(args.commands === "-" ? 0 : args.commands, "utf8");
+    const previous = readPrevious(args);
+    if (previous) log?.(describePrevious(previous));
     const summary = await runRtx({
       action: args.action,
       commands: commandLines(text),
@@ -36,7 +57,8 @@ async function main(): Promise<number> {
       timeoutMs: args.timeoutMs,
       longTimeoutMs: args.longTimeoutMs,
       dryRun: args.dryRun,
-      log: args.verbose ? (m) => process.stderr.write(`rtx: ${redact(m, secrets)}\n`) : undefined,
+      previous,
+      log,
     });
     process.stdout.write(`${JSON.stringify(summary)}\n`);
     return 0;

@@ -13,10 +13,15 @@ export interface CliArgs {
   longTimeoutMs: number;
   dryRun: boolean;
   verbose: boolean;
+  /** apply: the environment variable holding the previous apply's summary. */
+  previousEnv?: string;
+  /** apply: a file with the previous apply's summary or the previous command list. */
+  previousFile?: string;
 }
 
 export const USAGE =
   'usage: rtx apply|remove --host H --port P --user U --host-key "<type> <base64>" --commands <file|-> ' +
+  "[--previous-env NAME | --previous <file>] " +
   "[--timeout SECONDS] [--long-timeout SECONDS] [--dry-run] [--verbose]\n" +
   "passwords come from RTX_PASSWORD and RTX_ADMIN_PASSWORD";
 
@@ -28,6 +33,8 @@ const VALUE_OPTIONS = [
   "--commands",
   "--timeout",
   "--long-timeout",
+  "--previous-env",
+  "--previous",
 ];
 const FLAGS = ["--dry-run", "--verbose"];
 
@@ -61,6 +68,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   for (const required of ["--host", "--user", "--host-key", "--commands"]) {
     if (!values.get(required)) throw new UsageError(`${required} is required`);
   }
+  checkPreviousOptions(action, values);
   const port = Number(values.get("--port") ?? "22");
   if (!Number.isInteger(port) || port < 1 || port > 65535)
     throw new UsageError("--port must be 1..65535");
@@ -75,7 +83,23 @@ export function parseCliArgs(argv: string[]): CliArgs {
     longTimeoutMs: positiveSeconds(values.get("--long-timeout"), "--long-timeout", 120),
     dryRun: flags.has("--dry-run"),
     verbose: flags.has("--verbose"),
+    previousEnv: values.get("--previous-env"),
+    previousFile: values.get("--previous"),
   };
+}
+
+/** The previous list only means something to apply, and comes from one place. */
+function checkPreviousOptions(action: string, values: Map<string, string>): void {
+  const env = values.get("--previous-env");
+  const file = values.get("--previous");
+  if (env === undefined && file === undefined) return;
+  if (action !== "apply") throw new UsageError("--previous-env and --previous are for apply only");
+  if (env !== undefined && file !== undefined)
+    throw new UsageError("give --previous-env or --previous, not both");
+  if (env !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(env))
+    throw new UsageError("--previous-env needs an environment variable name");
+  if (file === "" || file === "-")
+    throw new UsageError("--previous needs a file (stdin is for --commands)");
 }
 
 /** Command-list file content → lines (blank lines and trailing whitespace dropped). */

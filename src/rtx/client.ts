@@ -16,6 +16,7 @@ import {
   wireLines,
 } from "./plan";
 import { RtxSession, SessionOptions } from "./session";
+import type { PreviousList } from "./previous";
 import { parseShowConfig } from "./show-config";
 import { findErrorLine, meaningfulLines } from "./terminal";
 
@@ -27,6 +28,15 @@ export interface RunOptions extends SessionOptions {
   dryRun?: boolean;
   /** Limit for `show config` and `save`, which can take long on a big config. */
   longTimeoutMs?: number;
+  /** apply: the previously applied list; what it set and `commands` dropped is removed. */
+  previous?: PreviousList;
+}
+
+/** What the previous list was, in the summary (never the lines: the summary must not grow). */
+export interface PreviousInfo {
+  source: string;
+  lines: number;
+  note?: string;
 }
 
 export interface Summary {
@@ -38,6 +48,15 @@ export interface Summary {
   sent: string[];
   /** Lines a dry run would send. */
   planned?: string[];
+  /**
+   * apply: the desired list, as given. The next apply reads it back from this summary (Pulumi
+   * passes the last stdout as PULUMI_COMMAND_STDOUT) to find what became stale. No secret.
+   */
+  commands?: string[];
+  /** apply: the previous list used to find stale settings, when one was given. */
+  previous?: PreviousInfo;
+  /** apply: lines that removed (dry run: would remove) stale settings, part of `sent`. */
+  stale: string[];
   /** Desired lines already in place (apply) or already gone (remove). */
   unchanged: number;
   /** Settings remove left alone because they are not ours. */
@@ -95,6 +114,11 @@ class ConsoleGuard {
   }
 }
 
+/** New lines first, then the stale ones out: the router never lacks a route while it changes. */
+function allSteps(plan: Plan): Step[] {
+  return [...plan.steps, ...plan.stale];
+}
+
 class Run {
   readonly session: RtxSession;
   readonly guard: ConsoleGuard;
@@ -123,7 +147,7 @@ class Run {
     if (error) throw new RtxError(`"show config" failed: ${error}`);
     const current = parseShowConfig(output, { columns: this.session.columns });
     return this.options.action === "apply"
-      ? planApply(this.options.commands, current)
+      ? planApply(this.options.commands, current, this.options.previous?.commands)
       : planRemove(this.options.commands, current);
   }
 
@@ -138,8 +162,9 @@ class Run {
 
   async verify(): Promise<void> {
     const again = await this.readPlan();
-    if (again.steps.length > 0) {
-      const left = renderWithContexts(again.steps).join(" / ");
+    const steps = allSteps(again);
+    if (steps.length > 0) {
+      const left = renderWithContexts(steps).join(" / ");
       throw new VerificationError(
         `after sending, "show config" still differs; it would still need: ${left}`,
       );
@@ -200,6 +225,14 @@ class Run {
   }
 }
 
+function previousInfo(previous: PreviousList): PreviousInfo {
+  return {
+    source: previous.source,
+    lines: previous.commands.length,
+    ...(previous.note ? { note: previous.note } : {}),
+  };
+}
+
 /** Runs apply or remove; resolves with the summary, rejects with an RtxError (already undone). */
 export async function runRtx(options: RunOptions): Promise<Summary> {
   const started = Date.now();
@@ -214,15 +247,15 @@ export async function runRtx(options: RunOptions): Promise<Summary> {
     await run.guard.prepare();
     session.phase = "read";
     plan = await run.readPlan();
-    if (plan.steps.length > 0 && !options.dryRun) {
+    if (allSteps(plan).length > 0 && !options.dryRun) {
       session.phase = "change";
-      await run.send(plan.steps);
+      await run.send(allSteps(plan));
       session.phase = "verify";
       await run.verify();
     }
     session.phase = "console";
     await run.guard.restore();
-    if (plan.steps.length > 0 && !options.dryRun) {
+    if (allSteps(plan).length > 0 && !options.dryRun) {
       session.phase = "save";
       await run.save();
       saved = true;
@@ -243,7 +276,10 @@ export async function runRtx(options: RunOptions): Promise<Summary> {
     changed: saved,
     dryRun: options.dryRun === true,
     sent: run.sent,
-    ...(options.dryRun ? { planned: renderWithContexts(plan.steps) } : {}),
+    ...(options.dryRun ? { planned: renderWithContexts(allSteps(plan)) } : {}),
+    ...(options.action === "apply" ? { commands: options.commands } : {}),
+    ...(options.previous ? { previous: previousInfo(options.previous) } : {}),
+    stale: renderWithContexts(plan.stale),
     unchanged: plan.unchanged,
     skipped: plan.skipped,
     saved,

@@ -15,6 +15,7 @@ import {
   selectLine,
 } from "./model";
 import { judgeContexts, lineJudge, LineJudge, Ownership } from "./ownership";
+import { ownedLines, projectConfig, staleLines } from "./stale";
 import {
   containsOurIds,
   isEmptyList,
@@ -36,10 +37,16 @@ export interface Step extends ContextLine {
 }
 
 export interface Plan {
+  /** Lines that set the desired list (apply) or take it off (remove). */
   steps: Step[];
+  /**
+   * Apply with a previous list: removals of the previous list's settings that the desired list
+   * dropped, to send after `steps` (new lines first, then the old ones out).
+   */
+  stale: Step[];
   /** Desired lines the router already has (apply) or no longer has (remove). */
   unchanged: number;
-  /** Settings left alone because they are not ours (remove only), with the reason. */
+  /** Settings left alone because they are not ours (remove, or stale on apply), with the reason. */
   skipped: string[];
 }
 
@@ -83,21 +90,35 @@ function secureFilterStepForRemove(
   return { context: null, line, undo: restore(existing) };
 }
 
-function ownershipConflicts(ownership: Ownership): string[] {
-  return [...ownership.foreignContexts.values()];
+/** Foreign blocks among those the given lines use (a retired block may be foreign: not a conflict). */
+function foreignAmong(ownership: Ownership, lines: ConfigLine[]): string[] {
+  const labels = new Set(lines.map((l) => contextLabel(l.context)));
+  return [...ownership.foreignContexts]
+    .filter(([label]) => labels.has(label))
+    .map(([, why]) => why);
 }
 
 function describeConflict(existing: ConfigLine, wanted: ConfigLine): string {
   return `"${existing.text}" is on the router and is not ours (we would set "${wanted.text}")`;
 }
 
-/** Lines to send so the router has every desired line; throws OwnershipConflictError first. */
-export function planApply(desiredCommands: string[], current: ConfigLine[]): Plan {
+/**
+ * Lines to send so the router has every desired line, then (given the previously applied list)
+ * lines that take out what the previous list set and the desired one dropped. Throws
+ * OwnershipConflictError before anything is sent.
+ */
+export function planApply(
+  desiredCommands: string[],
+  current: ConfigLine[],
+  previousCommands: string[] = [],
+): Plan {
   const desired = parseCommandList(desiredCommands);
-  const ownership = judgeContexts(desired, current);
-  const judge = lineJudge(desired, current, ownership);
+  const previous = parseCommandList(previousCommands);
+  const owned = ownedLines(desired, previous);
+  const ownership = judgeContexts(owned, current);
+  const judge = lineJudge(owned, current, ownership);
   const byKey = new Map(current.map((l) => [l.key, l]));
-  const conflicts = ownershipConflicts(ownership);
+  const conflicts = foreignAmong(ownership, desired);
   const steps: Step[] = [];
   let unchanged = 0;
   for (const wanted of desired) {
@@ -122,7 +143,13 @@ export function planApply(desiredCommands: string[], current: ConfigLine[]): Pla
   }
   if (conflicts.length > 0) throw new OwnershipConflictError(conflicts);
   const needed = withoutLoneHiddenDefaults(steps, byKey);
-  return { steps: needed, unchanged: unchanged + steps.length - needed.length, skipped: [] };
+  const stale = removalPlan(staleLines(previous, desired), projectConfig(current, needed), owned);
+  return {
+    steps: needed,
+    stale: stale.steps,
+    unchanged: unchanged + steps.length - needed.length,
+    skipped: stale.skipped,
+  };
 }
 
 /**
@@ -177,13 +204,25 @@ function removalOrder(desired: ConfigLine[]): ConfigLine[] {
 /** Lines that take every desired setting that is ours off the router, leaving the rest. */
 export function planRemove(desiredCommands: string[], current: ConfigLine[]): Plan {
   const desired = parseCommandList(desiredCommands);
-  const ownership = judgeContexts(desired, current);
-  const judge = lineJudge(desired, current, ownership);
+  return { ...removalPlan(desired, current, desired), stale: [] };
+}
+
+/**
+ * Lines that take the target settings off the router where they are ours, in a safe order.
+ * `owned` are the lines whose tunnel blocks count as ours (see ownedLines).
+ */
+function removalPlan(
+  targets: ConfigLine[],
+  current: ConfigLine[],
+  owned: ConfigLine[],
+): Omit<Plan, "stale"> {
+  const ownership = judgeContexts(owned, current);
+  const judge = lineJudge(owned, current, ownership);
   const byKey = new Map(current.map((l) => [l.key, l]));
   const steps: Step[] = [];
-  const skipped = [...ownership.foreignContexts.values()].map((why) => `left alone: ${why}`);
+  const skipped = foreignAmong(ownership, targets).map((why) => `left alone: ${why}`);
   let unchanged = 0;
-  for (const wanted of removalOrder(desired)) {
+  for (const wanted of removalOrder(targets)) {
     if (ownership.foreignContexts.has(contextLabel(wanted.context))) continue;
     const existing = byKey.get(wanted.key);
     const step = isSecureFilter(wanted)

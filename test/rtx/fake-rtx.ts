@@ -35,6 +35,8 @@ export interface FakeRtxOptions {
 export interface Faults {
   /** Answer this command (exact text) with an error instead of applying it. */
   reject?: string;
+  /** Accept this command (exact text) silently but do not apply it: what verification is for. */
+  ignore?: string;
   /** Apply this command, then drop the connection without answering (once). */
   dropAfter?: string;
   /** `save` takes this long. */
@@ -194,6 +196,7 @@ class Console {
       (this.rtx.options.refuseConsoleCharacter === true && /^console character/.test(line));
     const error = refused ? "invalid-parameter" : validate(tokens, this.context);
     if (error) return this.write(`${message[error]}\r\n${this.prompt()}`);
+    if (this.rtx.faults.ignore === line) return this.write(this.prompt());
     this.rtx.running.apply(tokens, this.context);
     this.dirty = true;
     if (this.rtx.faults.dropAfter === line) {

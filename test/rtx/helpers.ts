@@ -1,4 +1,6 @@
 /** Shared setup for the RTX client tests against the fake router. */
+import { spawn } from "child_process";
+import path from "path";
 import { runRtx, RunOptions, Summary, Action } from "../../src/rtx/client";
 import { FakeRtx, FakeRtxOptions } from "./fake-rtx";
 
@@ -84,4 +86,30 @@ export async function rejection(promise: Promise<unknown>): Promise<Error> {
     return error as Error;
   }
   throw new Error("expected the run to fail");
+}
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+/** Runs bin/rtx.ts as `npm run rtx` would, with extra environment and the given stdin. */
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  stdin: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", "bin/rtx.ts", ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, ...env },
+      },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
 }

@@ -1,33 +1,6 @@
 import assert from "assert";
-import { spawn } from "child_process";
-import path from "path";
 import { Client } from "ssh2";
-import { EXAMPLE, Harness, rejection, startFake, USER_CONFIG } from "./helpers";
-
-const ROOT = path.resolve(__dirname, "..", "..");
-
-function runCli(
-  args: string[],
-  env: Record<string, string>,
-  stdin: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ["-r", "ts-node/register/transpile-only", "bin/rtx.ts", ...args],
-      {
-        cwd: ROOT,
-        env: { ...process.env, ...env },
-      },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+import { EXAMPLE, Harness, rejection, runCli, startFake, USER_CONFIG } from "./helpers";
 
 describe("rtx session against the fake router", function () {
   this.timeout(30000);
