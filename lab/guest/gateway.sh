@@ -1,0 +1,92 @@
+#!/usr/bin/bash
+# A gateway "host": network namespace NAME plus, for every command run in it, a mount namespace in
+# which the gateway's own disk tree (/lab/hosts/NAME, holding the rendered files byte for byte) is
+# bound over $BIND_DIRS. Booting it does what EC2 + systemd would: the link and addresses the VPC
+# hands out, sysctl.d, the tunnels unit's ExecStart, then keepalived.
+
+# gx NAME CMD...: runs CMD on gateway NAME (its netns, its files at their rendered paths).
+gx() {
+  local g=$1; shift
+  n "$g" bash -c 'root=$1; shift; for d in $BIND_DIRS; do mount --bind "$root$d" "$d" || exit 97; done; exec "$@"' \
+    gx "/lab/hosts/$g" "$@"
+}
+
+# The gateway's disk: a copy of the guest's own dirs with the rendered files laid over them.
+# Made once; a reboot keeps it, like an EBS root volume.
+gw_disk() {
+  local g=$1 root=/lab/hosts/$1 d
+  [ -d "$root" ] && return 0
+  for d in $BIND_DIRS; do
+    mkdir -p "$root$d" "$d"
+    [ -d "$d" ] && cp -a "$d/." "$root$d/"
+  done
+  cp -a "/lab/rendered/$g/." "$root/"
+  mkdir -p "/lab/log/$g"
+  cat > "$root/etc/lab-identity" <<ID
+NAME=$g
+ENI=${GW_ENI[$g]}
+REGION=$REGION
+INSTANCE_ID=${GW_INSTANCE[$g]}
+PRIVATE_IP=${GW_IP[$g]}
+IFACE=$IFACE
+ID
+}
+
+# What the VPC provides before the OS runs anything: the ENI, its addresses, the default routes.
+gw_link() {
+  local g=$1
+  ip link add "$IFACE" netns "$g" address "${GW_MAC[$g]}" mtu "$VPC_LINK_MTU" type veth \
+    peer name "$g" netns vpc-router mtu "$VPC_LINK_MTU"
+  ip -n vpc-router link set "$g" up
+  ip -n vpc-router addr add "${GW_ROUTER[$g]}/${GW_PREFIX[$g]}" dev "$g"
+  ip -n "$g" link set "$IFACE" up
+  ip -n "$g" addr add "${GW_IP[$g]}/${GW_PREFIX[$g]}" dev "$IFACE"
+  ip -n "$g" route add default via "${GW_ROUTER[$g]}"
+  if [ "$MODE" = native ]; then
+    ip -n vpc-router -6 addr add fe80::1/64 dev "$g"
+    ip -n vpc-router -6 route add "${GW_V6[$g]}/128" dev "$g"
+    ip -n "$g" -6 addr add "${GW_V6[$g]}/64" dev "$IFACE"
+    ip -n "$g" -6 route add default via fe80::1 dev "$IFACE"
+  fi
+}
+
+gw_start_keepalived() {
+  local g=$1
+  gx "$g" keepalived --dont-fork --log-console --log-detail -f "$KEEPALIVED_CONF" \
+    -p "/run/lab-$g-keepalived.pid" -r "/run/lab-$g-vrrp.pid" -c "/run/lab-$g-checkers.pid" \
+    >> "/lab/log/$g/keepalived.log" 2>&1 &
+}
+
+# gw_boot NAME: power on (first boot or reboot).
+gw_boot() {
+  local g=$1 f
+  new_ns "$g"
+  gw_disk "$g"
+  gw_link "$g"
+  for f in $SYSCTL_FILES; do gx "$g" sysctl -q -p "$f" >> "/lab/log/$g/boot.log" 2>&1 || warn "$g: sysctl -p $f failed"; done
+  echo "== ExecStart: $EXEC_START" >> "/lab/log/$g/boot.log"
+  if ! gx "$g" bash -c "$EXEC_START" >> "/lab/log/$g/boot.log" 2>&1; then
+    warn "$g: the tunnels unit's ExecStart failed (see its boot.log)"
+    dump_file "$g/boot.log" "/lab/log/$g/boot.log"
+    echo "@@LAB value $g.execStartOk false"
+  fi
+  gw_start_keepalived "$g"
+}
+
+# gw_crash NAME: the instance stops dead: every process killed, every link down, nothing said.
+gw_crash() {
+  local g=$1 p l
+  for p in $(ip netns pids "$g"); do kill -9 "$p" 2>/dev/null; done
+  for l in $(ip -n "$g" -o link show | awk -F': ' '{print $2}' | cut -d@ -f1); do ip -n "$g" link set "$l" down; done
+}
+
+# gw_power_off NAME: what is left of a crashed instance goes away (its ENI link with it).
+gw_power_off() {
+  local g=$1 p
+  for p in $(ip netns pids "$g"); do kill -9 "$p" 2>/dev/null; done
+  ip netns del "$g"
+  ip -n vpc-router link del "$g" 2>/dev/null || true
+}
+
+# gw_exec_stop NAME: the unit's ExecStop (checked once: `down` must undo `up`).
+gw_exec_stop() { gx "$1" bash -c "$EXEC_STOP"; }

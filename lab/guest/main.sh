@@ -1,0 +1,142 @@
+#!/usr/bin/bash
+# The lab's scenario sequence, run once per boot. Every figure goes to the console as an @@LAB line;
+# the host (lab/run.ts) turns them into the report and checks.
+set -u
+[ -n "${LAB_TRACE:-}" ] && set -x
+. /lab/lab.env
+for f in lib topology gateway rtx measure; do . "/lab/guest/$f.sh"; done
+# the stand-ins (aws, curl, logger) are in /usr/bin, where the real tools would be
+
+# vpc_route_gateway TABLE_NUMBER: the gateway the first site CIDR's route points at ("none").
+vpc_route_gateway() {
+  local via g
+  via=$(ip -n vpc-router route show "${SITE_CIDRS[0]}" table "$1" | sed -n 's/.* via \([0-9.]*\).*/\1/p')
+  for g in "${GW_NAMES[@]}"; do [ "${GW_IP[$g]}" = "$via" ] && { echo "$g"; return; }; done
+  echo none
+}
+
+# vpc_routes_all_on GATEWAY: every site CIDR in every managed route table points at GATEWAY.
+vpc_routes_all_on() {
+  local t c
+  for t in "${!ROUTE_TABLE_IDS[@]}"; do
+    for c in "${SITE_CIDRS[@]}"; do
+      ip -n vpc-router route show "$c" table $((100 + t)) | grep -q " via ${GW_IP[$1]} " || return 1
+    done
+  done
+}
+
+rtx_on_tunnel() { [ "$(rtx_active_tunnel "${VPC_CIDRS[0]}")" = "$1" ]; }
+
+# steady_on GATEWAY TUNNEL: VPC routes on GATEWAY and the RTX using TUNNEL, end to end reachable.
+steady_on() {
+  vpc_routes_all_on "$1" && rtx_on_tunnel "$2" &&
+    n vpc-host ping -n -q -c 1 -W 1 "$SITE_HOST_IP" >/dev/null && n site-host ping -n -q -c 1 -W 1 "$VPC_HOST_IP" >/dev/null
+}
+
+report_state() {
+  local tag=$1 t
+  value "$tag.activeAfter" "$(vpc_route_gateway 100)"
+  value "$tag.rtxTunnelAfter" "$(rtx_active_tunnel "${VPC_CIDRS[0]}")"
+  for t in "${!ROUTE_TABLE_IDS[@]}"; do value "$tag.routeTable.${ROUTE_TABLE_IDS[$t]}" "$(vpc_route_gateway $((100 + t)))"; done
+}
+
+PRIMARY=${GW_NAMES[0]}
+STANDBY=${GW_NAMES[1]}
+PRIMARY_TUNNEL=${RTX_TUNNEL_OF[$PRIMARY]}
+STANDBY_TUNNEL=${RTX_TUNNEL_OF[$STANDBY]}
+POST_FAILURE_S=$(( (RTX_DETECTION_MS + 999) / 1000 + 4 ))
+
+progress "kernel $(uname -r); building the topology ($MODE mode)"
+syslogd -O /lab/log/syslog.log
+build_topology
+rtx_start
+for g in "${GW_NAMES[@]}"; do gw_boot "$g"; done
+t0=$(now)
+if wait_for 40 steady_on "$PRIMARY" "$PRIMARY_TUNNEL"; then
+  progress "$PRIMARY is master, routes and RTX tunnel $PRIMARY_TUNNEL in place after $(elapsed_ms "$t0") ms"
+  value converged true
+else
+  progress "did not converge on $PRIMARY within 40 s"
+  value converged false
+fi
+report_state initial
+
+progress "steady state: 20 pings each way"
+steady_pings 20
+progress "path MTU with DF, both directions"
+measure_pmtu
+progress "TCP MSS in SYNs at both hosts"
+measure_mss "$PRIMARY"
+
+progress "tunnel-only failure: the IPv6 path to $PRIMARY drops at the IPv6 router"
+probes_start tunnelFailure
+sleep 2
+value tunnelFailure.eventAt "$(now)"
+n v6-router nft -f - <<NFT
+table inet lab-cut {
+  chain forward {
+    type filter hook forward priority 0; policy accept;
+    ip6 daddr ${GW_TUNNEL_ADDR[$PRIMARY]} drop
+    ip6 saddr ${GW_TUNNEL_ADDR[$PRIMARY]} drop
+  }
+}
+NFT
+sleep "$POST_FAILURE_S"
+probes_stop tunnelFailure
+report_state tunnelFailure
+
+progress "tunnel restored: failback to $PRIMARY"
+probes_start failbackTunnel
+sleep 1
+value failbackTunnel.eventAt "$(now)"
+n v6-router nft delete table inet lab-cut
+wait_for 30 steady_on "$PRIMARY" "$PRIMARY_TUNNEL" || warn "no failback to $PRIMARY after the tunnel came back"
+sleep 2
+probes_stop failbackTunnel
+report_state failbackTunnel
+
+progress "gateway crash: $PRIMARY stops dead"
+probes_start gatewayCrash
+sleep 2
+value gatewayCrash.eventAt "$(now)"
+gw_crash "$PRIMARY"
+sleep "$POST_FAILURE_S"
+probes_stop gatewayCrash
+report_state gatewayCrash
+
+progress "reboot: $PRIMARY's namespace rebuilt, sysctl + ExecStart + keepalived as at boot"
+gw_power_off "$PRIMARY"
+probes_start failbackReboot
+sleep 1
+value failbackReboot.eventAt "$(now)"
+t0=$(now)
+gw_boot "$PRIMARY"
+if wait_for 40 steady_on "$PRIMARY" "$PRIMARY_TUNNEL"; then
+  value reboot.recovered true
+  value reboot.recoveryMs "$(elapsed_ms "$t0")"
+else
+  value reboot.recovered false
+fi
+sleep 2
+probes_stop failbackReboot
+report_state failbackReboot
+
+progress "timer-driven oneshots (route re-assertion) on both gateways"
+for g in "${GW_NAMES[@]}"; do
+  for i in "${!EXTRA_ONESHOTS[@]}"; do
+    gx "$g" bash -c "${EXTRA_ONESHOTS[$i]}" >> "/lab/log/$g/oneshot.log" 2>&1; value "oneshot.$g.$i.rc" $?
+  done
+done
+value oneshot.activeAfter "$(vpc_route_gateway 100)"
+
+progress "ExecStop on $STANDBY removes what ExecStart made; ExecStart again converges"
+gw_exec_stop "$STANDBY" >> "/lab/log/$STANDBY/boot.log" 2>&1; value execStop.rc $?
+value execStop.linksLeft "$(ip -n "$STANDBY" -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -v -x -e lo -e "$IFACE" -e sit0 -e ip6tnl0 | tr '\n' ' ')"
+gx "$STANDBY" bash -c "$EXEC_START" >> "/lab/log/$STANDBY/boot.log" 2>&1; value execStartAgain.rc $?
+gx "$STANDBY" bash -c "$EXEC_START" >> "/lab/log/$STANDBY/boot.log" 2>&1; value execStartTwice.rc $?
+
+for g in "${GW_NAMES[@]}"; do
+  for f in /lab/log/$g/*; do dump_file "$g/$(basename "$f")" "$f"; done
+done
+for f in /lab/log/rtx/* /lab/log/aws.log /lab/log/syslog.log; do dump_file "$(basename "$f")" "$f"; done
+progress "done"

@@ -1,0 +1,251 @@
+/** The lab report: measured figures, the issue's targets as checks, and a readable rendering. */
+
+import { analyseProbes, parseArrivals, ProbeFigures } from "./probes";
+import { Direction, GuestResults } from "./results";
+
+export const PROBE_INTERVAL_MS = 100;
+/** Issue 5's targets. */
+export const TARGETS = {
+  crashVpcToSiteMs: 1000,
+  tunnelVpcToSiteMs: 3000,
+  siteToVpcSlackMs: 1000,
+  failbackLostProbes: 1,
+} as const;
+
+export interface DirectionFigures {
+  outageMs: number;
+  lostProbes: number;
+  sent: number;
+  received: number;
+  recovered: boolean;
+}
+
+export interface FailoverFigures {
+  vpcToSite: DirectionFigures;
+  siteToVpc: DirectionFigures;
+  /** The gateway the VPC route table points at afterwards. */
+  activeAfter: string;
+  rtxTunnelAfter: string;
+  routeTables: Record<string, string>;
+}
+
+export interface Check {
+  name: string;
+  target: string;
+  measured: string;
+  pass: boolean;
+}
+
+export interface LabContext {
+  stackFile: string;
+  site: string;
+  mode: string;
+  tunnelMtu: number;
+  tunnelMss: number;
+  rtxDetectionBoundMs: number;
+  primary: string;
+  standby: string;
+  routeTableIds: string[];
+}
+
+export interface LabReport {
+  stackFile: string;
+  site: string;
+  mode: string;
+  standIns: string[];
+  ping: Record<Direction, { sent: number; received: number }>;
+  pmtu: { expected: number; observed: number; observedSiteToVpc: number };
+  mss: { expected: number; observedAtSite: number; observedAtVpc: number; observedOnGatewayTunnel: number };
+  failover: { gatewayCrash: FailoverFigures; tunnelFailure: FailoverFigures };
+  failback: {
+    outageMs: number;
+    lostProbes: number;
+    afterTunnelRestore: Record<Direction, DirectionFigures>;
+    afterReboot: Record<Direction, DirectionFigures>;
+  };
+  rtxDetectionBoundMs: number;
+  reboot: { recovered: boolean; recoveryMs?: number };
+  checks: Check[];
+  warnings: string[];
+  durationS?: number;
+}
+
+export const STAND_INS = [
+  "EC2 route tables: one Linux routing table per managed route table id in the vpc-router namespace",
+  "aws CLI: a script on PATH; replace-route/create-route move the route in vpc-router (same errors as EC2 for a missing or existing route), describe-route-tables reads it",
+  "curl: answers IMDSv2 only (token, region, mac, interface-id) from the gateway's lab identity",
+  "systemd: the lab runs sysctl -p, the tunnels unit's ExecStart, keepalived, and timer-driven oneshots itself",
+  "logger: appends to the gateway's journal file in the lab",
+  "RTX: a Linux namespace mirroring the rendered RTX commands (ipip6 tunnels, MTU, MSS clamp, keepalive-driven routes)",
+  "VPC fabric: vpc-router forwards between subnets and keeps VRRP's TTL at 255, as the VPC does not count as a hop",
+];
+
+function num(values: Record<string, string>, key: string): number {
+  const v = values[key];
+  return v === undefined || v === "" ? NaN : Number(v);
+}
+
+/** "20 packets transmitted, 20 received, ..." -> {sent, received}. */
+export function parsePingSummary(text: string | undefined): { sent: number; received: number } {
+  const m = /(\d+) packets transmitted, (\d+) (?:packets )?received/.exec(text ?? "");
+  return m ? { sent: Number(m[1]), received: Number(m[2]) } : { sent: 0, received: 0 };
+}
+
+function direction(results: GuestResults, tag: string, dir: Direction): DirectionFigures {
+  const capture = results.probes[tag]?.[dir];
+  const figures: ProbeFigures = analyseProbes(
+    capture?.sent ?? 0,
+    parseArrivals(capture?.lines ?? []),
+    PROBE_INTERVAL_MS,
+  );
+  return {
+    outageMs: figures.outageMs,
+    lostProbes: figures.lostProbes,
+    sent: figures.sent,
+    received: figures.received,
+    recovered: figures.recovered,
+  };
+}
+
+function failover(results: GuestResults, tag: string, ctx: LabContext): FailoverFigures {
+  const v = results.values;
+  return {
+    vpcToSite: direction(results, tag, "vpcToSite"),
+    siteToVpc: direction(results, tag, "siteToVpc"),
+    activeAfter: v[`${tag}.activeAfter`] ?? "unknown",
+    rtxTunnelAfter: v[`${tag}.rtxTunnelAfter`] ?? "unknown",
+    routeTables: Object.fromEntries(ctx.routeTableIds.map((id) => [id, v[`${tag}.routeTable.${id}`] ?? "unknown"])),
+  };
+}
+
+export function buildReport(results: GuestResults, ctx: LabContext): LabReport {
+  const v = results.values;
+  const afterTunnelRestore = {
+    vpcToSite: direction(results, "failbackTunnel", "vpcToSite"),
+    siteToVpc: direction(results, "failbackTunnel", "siteToVpc"),
+  };
+  const afterReboot = {
+    vpcToSite: direction(results, "failbackReboot", "vpcToSite"),
+    siteToVpc: direction(results, "failbackReboot", "siteToVpc"),
+  };
+  const failbacks = [...Object.values(afterTunnelRestore), ...Object.values(afterReboot)];
+  const report: LabReport = {
+    stackFile: ctx.stackFile,
+    site: ctx.site,
+    mode: ctx.mode,
+    standIns: STAND_INS,
+    ping: { vpcToSite: parsePingSummary(v["ping.vpcToSite"]), siteToVpc: parsePingSummary(v["ping.siteToVpc"]) },
+    pmtu: { expected: ctx.tunnelMtu, observed: num(v, "pmtu.vpcToSite"), observedSiteToVpc: num(v, "pmtu.siteToVpc") },
+    mss: {
+      expected: ctx.tunnelMss,
+      observedAtSite: num(v, "mss.observedAtSite"),
+      observedAtVpc: num(v, "mss.observedAtVpc"),
+      observedOnGatewayTunnel: num(v, "mss.observedOnGatewayTunnel"),
+    },
+    failover: { gatewayCrash: failover(results, "gatewayCrash", ctx), tunnelFailure: failover(results, "tunnelFailure", ctx) },
+    failback: {
+      outageMs: Math.max(...failbacks.map((f) => f.outageMs)),
+      lostProbes: Math.max(...failbacks.map((f) => f.lostProbes)),
+      afterTunnelRestore,
+      afterReboot,
+    },
+    rtxDetectionBoundMs: ctx.rtxDetectionBoundMs,
+    reboot: { recovered: v["reboot.recovered"] === "true", recoveryMs: v["reboot.recoveryMs"] ? Number(v["reboot.recoveryMs"]) : undefined },
+    checks: [],
+    warnings: [...results.warnings],
+  };
+  report.checks = buildChecks(report, results, ctx);
+  return report;
+}
+
+function check(name: string, target: string, measured: string | number | boolean, pass: boolean): Check {
+  return { name, target, measured: String(measured), pass };
+}
+
+function outageCheck(name: string, f: DirectionFigures, maxMs: number): Check {
+  const measured = `${f.outageMs} ms, ${f.lostProbes} lost${f.recovered ? "" : ", never recovered"}`;
+  return check(name, `<= ${maxMs} ms`, measured, f.recovered && f.sent > 0 && f.outageMs <= maxMs);
+}
+
+function failbackCheck(name: string, f: DirectionFigures): Check {
+  const measured = `${f.lostProbes} lost (${f.outageMs} ms)${f.recovered ? "" : ", never recovered"}`;
+  return check(name, `<= ${TARGETS.failbackLostProbes} lost probe`, measured, f.recovered && f.sent > 0 && f.lostProbes <= TARGETS.failbackLostProbes);
+}
+
+function buildChecks(r: LabReport, results: GuestResults, ctx: LabContext): Check[] {
+  const v = results.values;
+  const siteBound = ctx.rtxDetectionBoundMs + TARGETS.siteToVpcSlackMs;
+  const crash = r.failover.gatewayCrash;
+  const cut = r.failover.tunnelFailure;
+  const allOn = (f: FailoverFigures, gw: string) => Object.values(f.routeTables).every((g) => g === gw);
+  const checks = [
+    check("guest ran to the end", "exit 0", results.endRc ?? "no end", results.endRc === 0),
+    check("initial convergence", `${ctx.primary} master, routes and RTX tunnel on it`, v.converged ?? "unknown", v.converged === "true"),
+    ...(["vpcToSite", "siteToVpc"] as const).map((d) =>
+      check(`steady ping ${d}`, "no loss", `${r.ping[d].received}/${r.ping[d].sent}`, r.ping[d].sent > 0 && r.ping[d].received === r.ping[d].sent),
+    ),
+    check("path MTU vpcToSite (DF)", `= ${ctx.tunnelMtu}`, r.pmtu.observed, r.pmtu.observed === ctx.tunnelMtu),
+    check("path MTU siteToVpc (DF)", `= ${ctx.tunnelMtu}`, r.pmtu.observedSiteToVpc, r.pmtu.observedSiteToVpc === ctx.tunnelMtu),
+    check("MSS in SYN at the site host", `= ${ctx.tunnelMss}`, r.mss.observedAtSite, r.mss.observedAtSite === ctx.tunnelMss),
+    check("MSS in SYN at the VPC host", `= ${ctx.tunnelMss}`, r.mss.observedAtVpc, r.mss.observedAtVpc === ctx.tunnelMss),
+    check("MSS after the gateway's own clamp (its tun0)", `= ${ctx.tunnelMss}`, r.mss.observedOnGatewayTunnel, r.mss.observedOnGatewayTunnel === ctx.tunnelMss),
+    outageCheck("gateway crash: vpcToSite outage", crash.vpcToSite, TARGETS.crashVpcToSiteMs),
+    outageCheck("gateway crash: siteToVpc outage", crash.siteToVpc, siteBound),
+    check("gateway crash: active after", ctx.standby, crash.activeAfter, crash.activeAfter === ctx.standby),
+    check("gateway crash: every route table moved", `all on ${ctx.standby}`, JSON.stringify(crash.routeTables), allOn(crash, ctx.standby)),
+    outageCheck("tunnel failure: vpcToSite outage", cut.vpcToSite, TARGETS.tunnelVpcToSiteMs),
+    outageCheck("tunnel failure: siteToVpc outage", cut.siteToVpc, siteBound),
+    check("tunnel failure: active after", ctx.standby, cut.activeAfter, cut.activeAfter === ctx.standby),
+    check(
+      "RTX stand-in no faster than its keepalive",
+      `siteToVpc outage >= ${ctx.rtxDetectionBoundMs - PROBE_INTERVAL_MS} ms`,
+      `${cut.siteToVpc.outageMs} ms`,
+      cut.siteToVpc.outageMs >= ctx.rtxDetectionBoundMs - PROBE_INTERVAL_MS,
+    ),
+    failbackCheck("failback after tunnel restore: vpcToSite", r.failback.afterTunnelRestore.vpcToSite),
+    failbackCheck("failback after tunnel restore: siteToVpc", r.failback.afterTunnelRestore.siteToVpc),
+    failbackCheck("failback after reboot: vpcToSite", r.failback.afterReboot.vpcToSite),
+    failbackCheck("failback after reboot: siteToVpc", r.failback.afterReboot.siteToVpc),
+    check("reboot: comes back by itself", `${ctx.primary} master again, routes and RTX tunnel on it`, r.reboot.recovered, r.reboot.recovered),
+    check("ExecStop removes what ExecStart made", "rc 0, no links left", `rc ${v["execStop.rc"]}, left: [${(v["execStop.linksLeft"] ?? "?").trim()}]`, v["execStop.rc"] === "0" && (v["execStop.linksLeft"] ?? "?").trim() === ""),
+    check("ExecStart converges when re-run", "rc 0 twice", `rc ${v["execStartAgain.rc"]}, ${v["execStartTwice.rc"]}`, v["execStartAgain.rc"] === "0" && v["execStartTwice.rc"] === "0"),
+  ];
+  return [...checks, ...oneshotChecks(v, ctx)];
+}
+
+/** Timer-driven oneshots (route re-assertion) run on both gateways must leave the routes alone. */
+function oneshotChecks(v: Record<string, string>, ctx: LabContext): Check[] {
+  const rcs = Object.keys(v).filter((k) => k.startsWith("oneshot.") && k.endsWith(".rc"));
+  if (rcs.length === 0) return [];
+  return [
+    check("timer oneshots run on both gateways", "rc 0", rcs.map((k) => `${k}=${v[k]}`).join(" "), rcs.every((k) => v[k] === "0")),
+    check("routes after the timer oneshots", `on ${ctx.primary}`, v["oneshot.activeAfter"] ?? "unknown", v["oneshot.activeAfter"] === ctx.primary),
+  ];
+}
+
+function dir(f: DirectionFigures): string {
+  return `${f.outageMs} ms outage, ${f.lostProbes}/${f.sent} probes lost`;
+}
+
+export function formatReport(r: LabReport): string {
+  const lines = [
+    `Data-plane lab: site ${r.site} (${r.mode} mode), stack ${r.stackFile}`,
+    "",
+    `Steady ping   VPC->site ${r.ping.vpcToSite.received}/${r.ping.vpcToSite.sent}   site->VPC ${r.ping.siteToVpc.received}/${r.ping.siteToVpc.sent}`,
+    `Path MTU      expected ${r.pmtu.expected}, observed ${r.pmtu.observed} (VPC->site) / ${r.pmtu.observedSiteToVpc} (site->VPC)`,
+    `TCP MSS       expected ${r.mss.expected}, at site ${r.mss.observedAtSite}, at VPC ${r.mss.observedAtVpc}, on gateway tun0 ${r.mss.observedOnGatewayTunnel}`,
+    `RTX keepalive bound ${r.rtxDetectionBoundMs} ms (interval x count)`,
+  ];
+  for (const [name, f] of Object.entries(r.failover)) {
+    lines.push(`${name.padEnd(14)}VPC->site ${dir(f.vpcToSite)}; site->VPC ${dir(f.siteToVpc)}; active after: ${f.activeAfter} (RTX tunnel ${f.rtxTunnelAfter})`);
+  }
+  lines.push(`Failback      worst ${r.failback.lostProbes} lost probe(s), ${r.failback.outageMs} ms`);
+  lines.push(`Reboot        recovered: ${r.reboot.recovered}${r.reboot.recoveryMs !== undefined ? ` in ${r.reboot.recoveryMs} ms` : ""}`);
+  lines.push("", "Checks:");
+  for (const c of r.checks) lines.push(`  ${c.pass ? "PASS" : "FAIL"}  ${c.name}: ${c.measured} (target ${c.target})`);
+  if (r.warnings.length) lines.push("", "Warnings:", ...r.warnings.map((w) => `  ${w}`));
+  lines.push("", "Stood in:", ...r.standIns.map((s) => `  - ${s}`));
+  const failed = r.checks.filter((c) => !c.pass).length;
+  lines.push("", failed === 0 ? `All ${r.checks.length} checks passed.` : `${failed} of ${r.checks.length} checks FAILED.`);
+  return lines.join("\n");
+}

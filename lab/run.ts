@@ -1,0 +1,117 @@
+/**
+ * npm run lab -- [--stack-file <path>] [--json <file>]
+ * Runs the data-plane lab (DESIGN.md §9, issue 5): the stack's rendered gateway files and a
+ * stand-in RTX in network namespaces of a Debian kernel booted under QEMU; prints a report and
+ * exits non-zero when a check fails. Needs root (apt-get, QEMU); caches in .lab-cache/.
+ */
+
+import * as fs from "fs";
+import * as path from "path";
+import { parseLabArgs } from "./args";
+import { renderGuestEnv } from "./guest-env";
+import { ensureKernel, ensurePackages } from "./host";
+import { buildRunInitrd, ensureBaseArchive } from "./initramfs";
+import { boot } from "./qemu";
+import { buildReport, formatReport, LabReport } from "./report";
+import { emptyResults, takeConsoleLine } from "./results";
+import { keepaliveDetectionBoundMs, parseRtxIntent } from "./rtx-intent";
+import { loadAndRender } from "./stack";
+import { planTopology } from "./topology";
+
+const REPO = path.resolve(__dirname, "..");
+const CACHE = path.join(REPO, ".lab-cache");
+const OUT = path.join(REPO, "lab", "out");
+const started = Date.now();
+
+function say(text: string): void {
+  const s = ((Date.now() - started) / 1000).toFixed(1).padStart(6);
+  process.stdout.write(`[lab ${s}s] ${text}\n`);
+}
+
+function renderedFiles(site: ReturnType<typeof loadAndRender>["site"]) {
+  return Object.fromEntries(
+    site.gateways.map((g) => [
+      g.name,
+      Object.fromEntries(Object.entries(g.files).map(([file, content]) => [file, [content, g.fileModes[file] ?? "0644"]])),
+    ]),
+  ) as Record<string, Record<string, [string, string]>>;
+}
+
+async function main(): Promise<number> {
+  const args = parseLabArgs(process.argv.slice(2));
+  if (process.getuid && process.getuid() !== 0) throw new Error("the lab needs root (apt-get, QEMU, namespaces)");
+  fs.mkdirSync(CACHE, { recursive: true });
+  fs.mkdirSync(OUT, { recursive: true });
+  const hostLog = path.join(OUT, "host.log");
+  fs.writeFileSync(hostLog, "");
+
+  say(`stack ${args.stackFile}: validating and rendering`);
+  const { config, site } = loadAndRender(args.stackFile);
+  const intent = parseRtxIntent(site.rtx.commands);
+  const topology = planTopology(config, site);
+  const bound = Math.max(...intent.keepalives.map(keepaliveDetectionBoundMs));
+  if (bound !== site.rtx.keepaliveDetectionMs) {
+    say(`note: keepalive bound from the commands (${bound} ms) differs from rtx.keepaliveDetectionMs (${site.rtx.keepaliveDetectionMs} ms)`);
+  }
+
+  ensurePackages(hostLog, say);
+  const kernel = ensureKernel(CACHE, hostLog, say);
+  say(`kernel ${kernel.version}; building the initramfs`);
+  const base = ensureBaseArchive(CACHE, kernel, hostLog);
+  const env = renderGuestEnv(topology, intent, site);
+  const initrd = buildRunInitrd(OUT, base, { guestDir: path.join(__dirname, "guest"), env, rendered: renderedFiles(site) }, hostLog);
+
+  say(`booting the guest under QEMU (TCG, ${args.cpus} vCPU); gateways ${topology.gateways.map((g) => `${g.name} ${g.privateIp}`).join(", ")}`);
+  const results = emptyResults();
+  const consoleLog = path.join(OUT, "console.log");
+  const code = await boot({
+    vmlinuz: kernel.vmlinuz,
+    initrd,
+    memoryMb: 512,
+    cpus: args.cpus,
+    timeoutS: 600,
+    consoleLog,
+    append: process.env.LAB_TRACE ? "labtrace=1" : undefined,
+    onLine: (line) => {
+      const progress = takeConsoleLine(results, line);
+      if (progress) say(`guest: ${progress}`);
+    },
+  });
+  if (code === "timeout") say("the guest did not power off in time: QEMU killed; the report shows what was measured");
+  else if (code !== 0) say(`QEMU exited ${code}`);
+  for (const [name, lines] of Object.entries(results.logs)) {
+    const file = path.join(OUT, "guest-logs", name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, lines.join("\n") + "\n");
+  }
+
+  const report: LabReport = buildReport(results, {
+    stackFile: args.stackFile,
+    site: site.site,
+    mode: site.mode,
+    tunnelMtu: site.tunnel.mtu,
+    tunnelMss: site.tunnel.mss,
+    rtxDetectionBoundMs: site.rtx.keepaliveDetectionMs,
+    primary: topology.gateways[0].name,
+    standby: topology.gateways[1].name,
+    routeTableIds: topology.routeTableIds,
+  });
+  report.durationS = Math.round((Date.now() - started) / 1000);
+  process.stdout.write("\n" + formatReport(report) + "\n");
+  say(`console log: ${path.relative(process.cwd(), consoleLog)}; guest logs: ${path.relative(process.cwd(), path.join(OUT, "guest-logs"))}/`);
+  if (args.jsonFile) {
+    fs.writeFileSync(args.jsonFile, JSON.stringify(report, null, 2) + "\n");
+    say(`report written to ${args.jsonFile}`);
+  }
+  return report.checks.every((c) => c.pass) ? 0 : 1;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: Error) => {
+    process.stderr.write(`lab: ${error.message}\n`);
+    process.exitCode = 2;
+  },
+);
