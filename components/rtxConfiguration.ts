@@ -20,8 +20,22 @@ export interface RtxConfigurationArgs {
 
 export type RtxAction = "apply" | "remove";
 
-/** The client invocation; the command list arrives on stdin, the passwords in the environment. */
-export function rtxCommandLine(action: RtxAction, rtx: RtxConfigurationArgs["rtx"]): string {
+/**
+ * Where @pulumi/command puts the previous create/update's stdout for the next run
+ * (with addPreviousOutputInEnv): there, the last apply's JSON summary and its command list.
+ */
+export const PREVIOUS_OUTPUT_ENV = "PULUMI_COMMAND_STDOUT";
+
+/**
+ * The client invocation; the command list arrives on stdin, the passwords in the environment.
+ * With `previousEnv`, apply also takes out what the list in that variable's summary set and the
+ * new list dropped.
+ */
+export function rtxCommandLine(
+  action: RtxAction,
+  rtx: RtxConfigurationArgs["rtx"],
+  options: { previousEnv?: string } = {},
+): string {
   return [
     "npm run --silent rtx --",
     action,
@@ -30,6 +44,7 @@ export function rtxCommandLine(action: RtxAction, rtx: RtxConfigurationArgs["rtx
     `--user ${shellQuote(rtx.user)}`,
     `--host-key ${shellQuote(rtx.hostKey)}`,
     "--commands -",
+    ...(options.previousEnv ? [`--previous-env ${options.previousEnv}`] : []),
   ].join(" ");
 }
 
@@ -38,11 +53,14 @@ export function rtxCommandLine(action: RtxAction, rtx: RtxConfigurationArgs["rtx
  * no exec channel, so remote.Command cannot drive it). The passwords are secret environment
  * variables, never command text; the command list is not secret and travels on stdin.
  *
- * A changed list replaces the resource delete-first: the old list is removed with the old
- * lines, then the new list applied. Create-first would remove the old list after applying the
- * new one and take the shared lines with it; an in-place apply would leave the lines that the
- * new list dropped on the router for ever. The cost is a short outage while the RTX is
- * reconfigured, which is what changing its tunnels means anyway.
+ * A changed list is an in-place update: the update runs apply with the previous run's summary
+ * (PULUMI_COMMAND_STDOUT), so the client sets the new lines first and then removes the ones the
+ * new list dropped, with no gap in the site's routes. Delete runs remove with the list in state.
+ * The list is deliberately not a trigger: a trigger replaces the command, and a replacement
+ * can only remove the old list before applying the new one (delete first: an outage) or after
+ * it (create first: the old remove would take the shared lines with it). delete-first stays
+ * set for the replacements that remain possible (`pulumi up --replace`, moving from a state
+ * written when the list was a trigger), since create-first would be wrong there too.
  */
 export class RtxConfiguration extends pulumi.ComponentResource {
   public readonly command: command.local.Command;
@@ -55,12 +73,13 @@ export class RtxConfiguration extends pulumi.ComponentResource {
       `${name}-push`,
       {
         create: rtxCommandLine("apply", args.rtx),
+        update: rtxCommandLine("apply", args.rtx, { previousEnv: PREVIOUS_OUTPUT_ENV }),
         delete: rtxCommandLine("remove", args.rtx),
         stdin: `${args.commands.join("\n")}\n`,
         environment: { RTX_PASSWORD: args.password, RTX_ADMIN_PASSWORD: args.adminPassword },
         dir: args.repoRoot,
-        triggers: [args.commands],
-        addPreviousOutputInEnv: false,
+        // The update reads the last apply's summary from here; it holds no secret.
+        addPreviousOutputInEnv: true,
         logging: "stdoutAndStderr",
       },
       { parent: this, deleteBeforeReplace: true, additionalSecretOutputs: ["environment"] },

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { ROUTE_TARGET_FIELDS } from "../../components/failoverRoutes";
 import { bundleCommand } from "../../components/lib/configBundle";
-import { rtxCommandLine } from "../../components/rtxConfiguration";
+import { PREVIOUS_OUTPUT_ENV, rtxCommandLine } from "../../components/rtxConfiguration";
 import { StackConfig } from "../../src/config/types";
 import { RenderedSite } from "../../src/render/types";
 import { Capture } from "./support/capture";
@@ -298,9 +298,17 @@ for (const mode of ["isatap", "native"] as const) {
       assert.strictEqual(push.inputs.create, rtxCommandLine("apply", config.rtx));
       assert.strictEqual(push.inputs.delete, rtxCommandLine("remove", config.rtx));
       assert.ok(String(push.inputs.create).includes(`--host-key '${config.rtx.hostKey}'`));
-      assert.strictEqual(push.inputs.update, undefined);
       assert.strictEqual(push.inputs.stdin, `${rendered.rtx.commands.join("\n")}\n`);
-      assert.deepStrictEqual(push.inputs.triggers, [rendered.rtx.commands]);
+      // A changed list is an update that reads the last apply's summary, not a replacement.
+      assert.strictEqual(push.inputs.triggers, undefined);
+      assert.strictEqual(
+        push.inputs.update,
+        rtxCommandLine("apply", config.rtx, { previousEnv: PREVIOUS_OUTPUT_ENV }),
+      );
+      assert.ok(String(push.inputs.update).endsWith("--previous-env PULUMI_COMMAND_STDOUT"));
+      assert.ok(!String(push.inputs.create).includes("--previous"));
+      assert.ok(!String(push.inputs.delete).includes("--previous"));
+      assert.strictEqual(push.inputs.addPreviousOutputInEnv, true);
       assert.deepStrictEqual(secretValue(push.inputs.environment), {
         RTX_PASSWORD: TEST_SECRETS.rtxPassword,
         RTX_ADMIN_PASSWORD: TEST_SECRETS.rtxAdminPassword,
