@@ -168,6 +168,20 @@ describe("rtx apply plan with the previous list", () => {
     assert.match(plan.skipped.join("\n"), /left alone: tunnel 9 is used by someone else/);
   });
 
+  it("takes a dropped line out of a tunnel block the new list keeps", () => {
+    const previous = siteList();
+    const next = previous.filter((l) => l !== " ip tunnel tcp mss limit auto");
+    const plan = planApply(next, routerWith(previous), previous);
+    assert.deepStrictEqual(plan.steps, []);
+    assert.deepStrictEqual(staleOf(plan), [
+      "tunnel select 1",
+      "no ip tunnel tcp mss limit",
+      "tunnel select 2",
+      "no ip tunnel tcp mss limit",
+      "tunnel select none",
+    ]);
+  });
+
   it("is a no-op once converged: nothing to set, nothing stale", () => {
     const plan = planApply(AFTER_CHANGE, routerWith(AFTER_CHANGE), BEFORE_CHANGE);
     assert.deepStrictEqual(plan.steps, []);
