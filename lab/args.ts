@@ -23,8 +23,12 @@ export function parseLabArgs(argv: readonly string[]): LabArgs {
     else if (flag === "--json") args.jsonFile = need();
     else if (flag === "--cpus") {
       args.cpus = Number(need());
-      if (!Number.isInteger(args.cpus) || args.cpus < 1 || args.cpus > 4) throw new Error("--cpus takes 1..4");
-    } else throw new Error(`unknown argument ${flag} (usage: npm run lab -- [--stack-file <path>] [--json <file>])`);
+      if (!Number.isInteger(args.cpus) || args.cpus < 1 || args.cpus > 4)
+        throw new Error("--cpus takes 1..4");
+    } else
+      throw new Error(
+        `unknown argument ${flag} (usage: npm run lab -- [--stack-file <path>] [--json <file>])`,
+      );
   }
   return args;
 }

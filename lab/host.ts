@@ -21,7 +21,9 @@ export const HOST_PACKAGES: [pkg: string, command: string][] = [
 ];
 
 export function ensurePackages(logFile: string, say: (text: string) => void): void {
-  const missing = HOST_PACKAGES.filter(([, command]) => !commandExists(command)).map(([pkg]) => pkg);
+  const missing = HOST_PACKAGES.filter(([, command]) => !commandExists(command)).map(
+    ([pkg]) => pkg,
+  );
   if (missing.length === 0) return;
   say(`installing Debian packages: ${missing.join(" ")}`);
   run("apt-get", ["update"], { logFile });
@@ -43,7 +45,11 @@ function kernelAt(root: string): Kernel | undefined {
   if (!fs.existsSync(modules)) return undefined;
   const version = fs.readdirSync(modules)[0];
   const vmlinuz = path.join(root, "boot", `vmlinuz-${version}`);
-  if (!version || !fs.existsSync(vmlinuz) || !fs.existsSync(path.join(modules, version, "modules.dep"))) {
+  if (
+    !version ||
+    !fs.existsSync(vmlinuz) ||
+    !fs.existsSync(path.join(modules, version, "modules.dep"))
+  ) {
     return undefined;
   }
   return { version, root, vmlinuz };
@@ -52,7 +58,9 @@ function kernelAt(root: string): Kernel | undefined {
 /** The image package linux-image-amd64 points at, e.g. linux-image-6.1.0-56-amd64. */
 function kernelPackage(logFile: string): string {
   const find = () =>
-    /Depends: (linux-image-\S+)/.exec(run("apt-cache", ["depends", "linux-image-amd64"], { logFile }))?.[1];
+    /Depends: (linux-image-\S+)/.exec(
+      run("apt-cache", ["depends", "linux-image-amd64"], { logFile }),
+    )?.[1];
   let pkg: string | undefined;
   try {
     pkg = find();
@@ -68,7 +76,11 @@ function kernelPackage(logFile: string): string {
 }
 
 /** Downloads and unpacks the kernel into cacheDir/kernel once; later runs reuse it. */
-export function ensureKernel(cacheDir: string, logFile: string, say: (text: string) => void): Kernel {
+export function ensureKernel(
+  cacheDir: string,
+  logFile: string,
+  say: (text: string) => void,
+): Kernel {
   const dir = path.join(cacheDir, "kernel");
   const root = path.join(dir, "root");
   const cached = kernelAt(root);

@@ -68,9 +68,15 @@ function baseKey(kernel: Kernel): string {
 
 function writeMinimalEtc(staging: string): void {
   const etc = path.join(staging, "etc");
-  fs.writeFileSync(path.join(etc, "passwd"), "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n");
+  fs.writeFileSync(
+    path.join(etc, "passwd"),
+    "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n",
+  );
   fs.writeFileSync(path.join(etc, "group"), "root:x:0:\nnogroup:x:65534:\n");
-  fs.writeFileSync(path.join(etc, "nsswitch.conf"), "passwd: files\ngroup: files\nhosts: files\nprotocols: files\nservices: files\n");
+  fs.writeFileSync(
+    path.join(etc, "nsswitch.conf"),
+    "passwd: files\ngroup: files\nhosts: files\nprotocols: files\nservices: files\n",
+  );
   fs.writeFileSync(path.join(etc, "hosts"), "127.0.0.1 localhost\n");
   for (const f of ["/etc/protocols", "/etc/services"]) if (fs.existsSync(f)) copyInto(staging, f);
 }
@@ -82,12 +88,28 @@ export function ensureBaseArchive(cacheDir: string, kernel: Kernel, logFile: str
   if (fs.existsSync(archive)) return archive;
   const staging = path.join(dir, "base-staging");
   fs.rmSync(staging, { recursive: true, force: true });
-  for (const d of ["bin", "usr/bin", "usr/sbin", "proc", "sys", "dev", "run", "tmp", "etc", "var", "root", "lab"]) {
+  for (const d of [
+    "bin",
+    "usr/bin",
+    "usr/sbin",
+    "proc",
+    "sys",
+    "dev",
+    "run",
+    "tmp",
+    "etc",
+    "var",
+    "root",
+    "lab",
+  ]) {
     fs.mkdirSync(path.join(staging, d), { recursive: true });
   }
   fs.symlinkSync("bin", path.join(staging, "sbin"));
   fs.symlinkSync("../run", path.join(staging, "var", "run"));
-  fs.copyFileSync(run("bash", ["-c", "command -v busybox"]).trim(), path.join(staging, "bin", "busybox"));
+  fs.copyFileSync(
+    run("bash", ["-c", "command -v busybox"]).trim(),
+    path.join(staging, "bin", "busybox"),
+  );
   fs.chmodSync(path.join(staging, "bin", "busybox"), 0o755);
   const libs = new Set<string>();
   for (const binary of GUEST_BINARIES) {
@@ -99,9 +121,12 @@ export function ensureBaseArchive(cacheDir: string, kernel: Kernel, logFile: str
   copyModules(staging, kernel);
   fs.writeFileSync(path.join(staging, "etc", "lab-modules"), GUEST_MODULES.join("\n") + "\n");
   fs.rmSync(archive, { force: true });
-  bash(`cd ${staging} && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1 > ${archive}.tmp && mv ${archive}.tmp ${archive}`, {
-    logFile,
-  });
+  bash(
+    `cd ${staging} && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1 > ${archive}.tmp && mv ${archive}.tmp ${archive}`,
+    {
+      logFile,
+    },
+  );
   fs.rmSync(staging, { recursive: true, force: true });
   return archive;
 }
@@ -109,12 +134,16 @@ export function ensureBaseArchive(cacheDir: string, kernel: Kernel, logFile: str
 function copyModules(staging: string, kernel: Kernel): void {
   const modules = path.join(kernel.root, "lib", "modules", kernel.version);
   const target = path.join(staging, "lib", "modules", kernel.version);
-  for (const file of moduleClosure(fs.readFileSync(path.join(modules, "modules.dep"), "utf8"), GUEST_MODULES)) {
+  for (const file of moduleClosure(
+    fs.readFileSync(path.join(modules, "modules.dep"), "utf8"),
+    GUEST_MODULES,
+  )) {
     fs.mkdirSync(path.dirname(path.join(target, file)), { recursive: true });
     fs.copyFileSync(path.join(modules, file), path.join(target, file));
   }
   for (const f of ["modules.builtin", "modules.order", "modules.builtin.modinfo"]) {
-    if (fs.existsSync(path.join(modules, f))) fs.copyFileSync(path.join(modules, f), path.join(target, f));
+    if (fs.existsSync(path.join(modules, f)))
+      fs.copyFileSync(path.join(modules, f), path.join(target, f));
   }
   run("busybox", ["depmod", "-b", staging, kernel.version]);
 }
@@ -128,7 +157,12 @@ export interface RunFiles {
 }
 
 /** Builds the per-run archive in outDir and returns the concatenated initrd. */
-export function buildRunInitrd(outDir: string, base: string, files: RunFiles, logFile: string): string {
+export function buildRunInitrd(
+  outDir: string,
+  base: string,
+  files: RunFiles,
+  logFile: string,
+): string {
   const staging = path.join(outDir, "initramfs");
   fs.rmSync(staging, { recursive: true, force: true });
   const lab = path.join(staging, "lab");
@@ -156,7 +190,9 @@ export function buildRunInitrd(outDir: string, base: string, files: RunFiles, lo
   }
   const runArchive = path.join(outDir, "run.cpio.gz");
   const initrd = path.join(outDir, "initrd.gz");
-  bash(`cd ${staging} && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1 > ${runArchive}`, { logFile });
+  bash(`cd ${staging} && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1 > ${runArchive}`, {
+    logFile,
+  });
   bash(`cat ${base} ${runArchive} > ${initrd}`, { logFile });
   return initrd;
 }

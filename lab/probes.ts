@@ -37,7 +37,11 @@ export function parseArrivals(lines: readonly string[]): ProbeArrival[] {
 }
 
 /** ping numbers its probes 1..sent. */
-export function analyseProbes(sent: number, arrivals: readonly ProbeArrival[], intervalMs: number): ProbeFigures {
+export function analyseProbes(
+  sent: number,
+  arrivals: readonly ProbeArrival[],
+  intervalMs: number,
+): ProbeFigures {
   const inRange = arrivals.filter((a) => a.seq >= 1 && a.seq <= sent);
   const gaps: ProbeFigures["gaps"] = [];
   if (inRange.length === 0) {
@@ -45,7 +49,8 @@ export function analyseProbes(sent: number, arrivals: readonly ProbeArrival[], i
   } else {
     const first = inRange[0];
     const last = inRange[inRange.length - 1];
-    if (first.seq > 1) gaps.push({ firstSeq: 1, lastSeq: first.seq - 1, ms: (first.seq - 1) * intervalMs });
+    if (first.seq > 1)
+      gaps.push({ firstSeq: 1, lastSeq: first.seq - 1, ms: (first.seq - 1) * intervalMs });
     for (let i = 1; i < inRange.length; i++) {
       const before = inRange[i - 1];
       const after = inRange[i];
@@ -54,7 +59,8 @@ export function analyseProbes(sent: number, arrivals: readonly ProbeArrival[], i
         gaps.push({ firstSeq: before.seq + 1, lastSeq: after.seq - 1, ms });
       }
     }
-    if (last.seq < sent) gaps.push({ firstSeq: last.seq + 1, lastSeq: sent, ms: (sent - last.seq) * intervalMs });
+    if (last.seq < sent)
+      gaps.push({ firstSeq: last.seq + 1, lastSeq: sent, ms: (sent - last.seq) * intervalMs });
   }
   return {
     sent,

@@ -15,22 +15,35 @@ export interface BootOptions {
   onLine: (line: string) => void;
 }
 
-export function qemuArgs(o: Pick<BootOptions, "vmlinuz" | "initrd" | "memoryMb" | "cpus" | "append">): string[] {
+export function qemuArgs(
+  o: Pick<BootOptions, "vmlinuz" | "initrd" | "memoryMb" | "cpus" | "append">,
+): string[] {
   return [
-    "-accel", "tcg,tb-size=64",
-    "-m", String(o.memoryMb),
-    "-smp", String(o.cpus),
-    "-nographic", "-no-reboot", "-nic", "none",
-    "-kernel", o.vmlinuz,
-    "-initrd", o.initrd,
-    "-append", `console=ttyS0 panic=-1 quiet${o.append ? ` ${o.append}` : ""}`,
+    "-accel",
+    "tcg,tb-size=64",
+    "-m",
+    String(o.memoryMb),
+    "-smp",
+    String(o.cpus),
+    "-nographic",
+    "-no-reboot",
+    "-nic",
+    "none",
+    "-kernel",
+    o.vmlinuz,
+    "-initrd",
+    o.initrd,
+    "-append",
+    `console=ttyS0 panic=-1 quiet${o.append ? ` ${o.append}` : ""}`,
   ];
 }
 
 /** Removes the terminal escapes and carriage returns a serial console carries. */
+const ESC = String.fromCharCode(27);
+const TERMINAL_ESCAPE = new RegExp(`${ESC}(\\[[0-9;?]*[a-zA-Z]|c)`, "g");
+
 export function cleanConsoleLine(raw: string): string {
-  // eslint-disable-next-line no-control-regex
-  return raw.replace(/\r/g, "").replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, "").replace(/\x1bc/g, "");
+  return raw.replace(/\r/g, "").replace(TERMINAL_ESCAPE, "");
 }
 
 /** Resolves with QEMU's exit code once the guest powers off; "timeout" when it had to be killed. */

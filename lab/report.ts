@@ -55,7 +55,12 @@ export interface LabReport {
   standIns: string[];
   ping: Record<Direction, { sent: number; received: number }>;
   pmtu: { expected: number; observed: number; observedSiteToVpc: number };
-  mss: { expected: number; observedAtSite: number; observedAtVpc: number; observedOnGatewayTunnel: number };
+  mss: {
+    expected: number;
+    observedAtSite: number;
+    observedAtVpc: number;
+    observedOnGatewayTunnel: number;
+  };
   failover: { gatewayCrash: FailoverFigures; tunnelFailure: FailoverFigures };
   failback: {
     outageMs: number;
@@ -114,7 +119,9 @@ function failover(results: GuestResults, tag: string, ctx: LabContext): Failover
     siteToVpc: direction(results, tag, "siteToVpc"),
     activeAfter: v[`${tag}.activeAfter`] ?? "unknown",
     rtxTunnelAfter: v[`${tag}.rtxTunnelAfter`] ?? "unknown",
-    routeTables: Object.fromEntries(ctx.routeTableIds.map((id) => [id, v[`${tag}.routeTable.${id}`] ?? "unknown"])),
+    routeTables: Object.fromEntries(
+      ctx.routeTableIds.map((id) => [id, v[`${tag}.routeTable.${id}`] ?? "unknown"]),
+    ),
   };
 }
 
@@ -134,15 +141,25 @@ export function buildReport(results: GuestResults, ctx: LabContext): LabReport {
     site: ctx.site,
     mode: ctx.mode,
     standIns: STAND_INS,
-    ping: { vpcToSite: parsePingSummary(v["ping.vpcToSite"]), siteToVpc: parsePingSummary(v["ping.siteToVpc"]) },
-    pmtu: { expected: ctx.tunnelMtu, observed: num(v, "pmtu.vpcToSite"), observedSiteToVpc: num(v, "pmtu.siteToVpc") },
+    ping: {
+      vpcToSite: parsePingSummary(v["ping.vpcToSite"]),
+      siteToVpc: parsePingSummary(v["ping.siteToVpc"]),
+    },
+    pmtu: {
+      expected: ctx.tunnelMtu,
+      observed: num(v, "pmtu.vpcToSite"),
+      observedSiteToVpc: num(v, "pmtu.siteToVpc"),
+    },
     mss: {
       expected: ctx.tunnelMss,
       observedAtSite: num(v, "mss.observedAtSite"),
       observedAtVpc: num(v, "mss.observedAtVpc"),
       observedOnGatewayTunnel: num(v, "mss.observedOnGatewayTunnel"),
     },
-    failover: { gatewayCrash: failover(results, "gatewayCrash", ctx), tunnelFailure: failover(results, "tunnelFailure", ctx) },
+    failover: {
+      gatewayCrash: failover(results, "gatewayCrash", ctx),
+      tunnelFailure: failover(results, "tunnelFailure", ctx),
+    },
     failback: {
       outageMs: Math.max(...failbacks.map((f) => f.outageMs)),
       lostProbes: Math.max(...failbacks.map((f) => f.lostProbes)),
@@ -150,7 +167,10 @@ export function buildReport(results: GuestResults, ctx: LabContext): LabReport {
       afterReboot,
     },
     rtxDetectionBoundMs: ctx.rtxDetectionBoundMs,
-    reboot: { recovered: v["reboot.recovered"] === "true", recoveryMs: v["reboot.recoveryMs"] ? Number(v["reboot.recoveryMs"]) : undefined },
+    reboot: {
+      recovered: v["reboot.recovered"] === "true",
+      recoveryMs: v["reboot.recoveryMs"] ? Number(v["reboot.recoveryMs"]) : undefined,
+    },
     checks: [],
     warnings: [...results.warnings],
   };
@@ -158,7 +178,12 @@ export function buildReport(results: GuestResults, ctx: LabContext): LabReport {
   return report;
 }
 
-function check(name: string, target: string, measured: string | number | boolean, pass: boolean): Check {
+function check(
+  name: string,
+  target: string,
+  measured: string | number | boolean,
+  pass: boolean,
+): Check {
   return { name, target, measured: String(measured), pass };
 }
 
@@ -169,7 +194,12 @@ function outageCheck(name: string, f: DirectionFigures, maxMs: number): Check {
 
 function failbackCheck(name: string, f: DirectionFigures): Check {
   const measured = `${f.lostProbes} lost (${f.outageMs} ms)${f.recovered ? "" : ", never recovered"}`;
-  return check(name, `<= ${TARGETS.failbackLostProbes} lost probe`, measured, f.recovered && f.sent > 0 && f.lostProbes <= TARGETS.failbackLostProbes);
+  return check(
+    name,
+    `<= ${TARGETS.failbackLostProbes} lost probe`,
+    measured,
+    f.recovered && f.sent > 0 && f.lostProbes <= TARGETS.failbackLostProbes,
+  );
 }
 
 function buildChecks(r: LabReport, results: GuestResults, ctx: LabContext): Check[] {
@@ -177,38 +207,110 @@ function buildChecks(r: LabReport, results: GuestResults, ctx: LabContext): Chec
   const siteBound = ctx.rtxDetectionBoundMs + TARGETS.siteToVpcSlackMs;
   const crash = r.failover.gatewayCrash;
   const cut = r.failover.tunnelFailure;
-  const allOn = (f: FailoverFigures, gw: string) => Object.values(f.routeTables).every((g) => g === gw);
+  const allOn = (f: FailoverFigures, gw: string) =>
+    Object.values(f.routeTables).every((g) => g === gw);
   const checks = [
     check("guest ran to the end", "exit 0", results.endRc ?? "no end", results.endRc === 0),
-    check("initial convergence", `${ctx.primary} master, routes and RTX tunnel on it`, v.converged ?? "unknown", v.converged === "true"),
-    ...(["vpcToSite", "siteToVpc"] as const).map((d) =>
-      check(`steady ping ${d}`, "no loss", `${r.ping[d].received}/${r.ping[d].sent}`, r.ping[d].sent > 0 && r.ping[d].received === r.ping[d].sent),
+    check(
+      "initial convergence",
+      `${ctx.primary} master, routes and RTX tunnel on it`,
+      v.converged ?? "unknown",
+      v.converged === "true",
     ),
-    check("path MTU vpcToSite (DF)", `= ${ctx.tunnelMtu}`, r.pmtu.observed, r.pmtu.observed === ctx.tunnelMtu),
-    check("path MTU siteToVpc (DF)", `= ${ctx.tunnelMtu}`, r.pmtu.observedSiteToVpc, r.pmtu.observedSiteToVpc === ctx.tunnelMtu),
-    check("MSS in SYN at the site host", `= ${ctx.tunnelMss}`, r.mss.observedAtSite, r.mss.observedAtSite === ctx.tunnelMss),
-    check("MSS in SYN at the VPC host", `= ${ctx.tunnelMss}`, r.mss.observedAtVpc, r.mss.observedAtVpc === ctx.tunnelMss),
-    check("MSS after the gateway's own clamp (its tun0)", `= ${ctx.tunnelMss}`, r.mss.observedOnGatewayTunnel, r.mss.observedOnGatewayTunnel === ctx.tunnelMss),
+    ...(["vpcToSite", "siteToVpc"] as const).map((d) =>
+      check(
+        `steady ping ${d}`,
+        "no loss",
+        `${r.ping[d].received}/${r.ping[d].sent}`,
+        r.ping[d].sent > 0 && r.ping[d].received === r.ping[d].sent,
+      ),
+    ),
+    check(
+      "path MTU vpcToSite (DF)",
+      `= ${ctx.tunnelMtu}`,
+      r.pmtu.observed,
+      r.pmtu.observed === ctx.tunnelMtu,
+    ),
+    check(
+      "path MTU siteToVpc (DF)",
+      `= ${ctx.tunnelMtu}`,
+      r.pmtu.observedSiteToVpc,
+      r.pmtu.observedSiteToVpc === ctx.tunnelMtu,
+    ),
+    check(
+      "MSS in SYN at the site host",
+      `= ${ctx.tunnelMss}`,
+      r.mss.observedAtSite,
+      r.mss.observedAtSite === ctx.tunnelMss,
+    ),
+    check(
+      "MSS in SYN at the VPC host",
+      `= ${ctx.tunnelMss}`,
+      r.mss.observedAtVpc,
+      r.mss.observedAtVpc === ctx.tunnelMss,
+    ),
+    check(
+      "MSS after the gateway's own clamp (its tun0)",
+      `= ${ctx.tunnelMss}`,
+      r.mss.observedOnGatewayTunnel,
+      r.mss.observedOnGatewayTunnel === ctx.tunnelMss,
+    ),
     outageCheck("gateway crash: vpcToSite outage", crash.vpcToSite, TARGETS.crashVpcToSiteMs),
     outageCheck("gateway crash: siteToVpc outage", crash.siteToVpc, siteBound),
-    check("gateway crash: active after", ctx.standby, crash.activeAfter, crash.activeAfter === ctx.standby),
-    check("gateway crash: every route table moved", `all on ${ctx.standby}`, JSON.stringify(crash.routeTables), allOn(crash, ctx.standby)),
+    check(
+      "gateway crash: active after",
+      ctx.standby,
+      crash.activeAfter,
+      crash.activeAfter === ctx.standby,
+    ),
+    check(
+      "gateway crash: every route table moved",
+      `all on ${ctx.standby}`,
+      JSON.stringify(crash.routeTables),
+      allOn(crash, ctx.standby),
+    ),
     outageCheck("tunnel failure: vpcToSite outage", cut.vpcToSite, TARGETS.tunnelVpcToSiteMs),
     outageCheck("tunnel failure: siteToVpc outage", cut.siteToVpc, siteBound),
-    check("tunnel failure: active after", ctx.standby, cut.activeAfter, cut.activeAfter === ctx.standby),
+    check(
+      "tunnel failure: active after",
+      ctx.standby,
+      cut.activeAfter,
+      cut.activeAfter === ctx.standby,
+    ),
     check(
       "RTX stand-in no faster than its keepalive",
       `siteToVpc outage >= ${ctx.rtxDetectionBoundMs - PROBE_INTERVAL_MS} ms`,
       `${cut.siteToVpc.outageMs} ms`,
       cut.siteToVpc.outageMs >= ctx.rtxDetectionBoundMs - PROBE_INTERVAL_MS,
     ),
-    failbackCheck("failback after tunnel restore: vpcToSite", r.failback.afterTunnelRestore.vpcToSite),
-    failbackCheck("failback after tunnel restore: siteToVpc", r.failback.afterTunnelRestore.siteToVpc),
+    failbackCheck(
+      "failback after tunnel restore: vpcToSite",
+      r.failback.afterTunnelRestore.vpcToSite,
+    ),
+    failbackCheck(
+      "failback after tunnel restore: siteToVpc",
+      r.failback.afterTunnelRestore.siteToVpc,
+    ),
     failbackCheck("failback after reboot: vpcToSite", r.failback.afterReboot.vpcToSite),
     failbackCheck("failback after reboot: siteToVpc", r.failback.afterReboot.siteToVpc),
-    check("reboot: comes back by itself", `${ctx.primary} master again, routes and RTX tunnel on it`, r.reboot.recovered, r.reboot.recovered),
-    check("ExecStop removes what ExecStart made", "rc 0, no links left", `rc ${v["execStop.rc"]}, left: [${(v["execStop.linksLeft"] ?? "?").trim()}]`, v["execStop.rc"] === "0" && (v["execStop.linksLeft"] ?? "?").trim() === ""),
-    check("ExecStart converges when re-run", "rc 0 twice", `rc ${v["execStartAgain.rc"]}, ${v["execStartTwice.rc"]}`, v["execStartAgain.rc"] === "0" && v["execStartTwice.rc"] === "0"),
+    check(
+      "reboot: comes back by itself",
+      `${ctx.primary} master again, routes and RTX tunnel on it`,
+      r.reboot.recovered,
+      r.reboot.recovered,
+    ),
+    check(
+      "ExecStop removes what ExecStart made",
+      "rc 0, no links left",
+      `rc ${v["execStop.rc"]}, left: [${(v["execStop.linksLeft"] ?? "?").trim()}]`,
+      v["execStop.rc"] === "0" && (v["execStop.linksLeft"] ?? "?").trim() === "",
+    ),
+    check(
+      "ExecStart converges when re-run",
+      "rc 0 twice",
+      `rc ${v["execStartAgain.rc"]}, ${v["execStartTwice.rc"]}`,
+      v["execStartAgain.rc"] === "0" && v["execStartTwice.rc"] === "0",
+    ),
   ];
   return [...checks, ...oneshotChecks(v, ctx)];
 }
@@ -218,8 +320,18 @@ function oneshotChecks(v: Record<string, string>, ctx: LabContext): Check[] {
   const rcs = Object.keys(v).filter((k) => k.startsWith("oneshot.") && k.endsWith(".rc"));
   if (rcs.length === 0) return [];
   return [
-    check("timer oneshots run on both gateways", "rc 0", rcs.map((k) => `${k}=${v[k]}`).join(" "), rcs.every((k) => v[k] === "0")),
-    check("routes after the timer oneshots", `on ${ctx.primary}`, v["oneshot.activeAfter"] ?? "unknown", v["oneshot.activeAfter"] === ctx.primary),
+    check(
+      "timer oneshots run on both gateways",
+      "rc 0",
+      rcs.map((k) => `${k}=${v[k]}`).join(" "),
+      rcs.every((k) => v[k] === "0"),
+    ),
+    check(
+      "routes after the timer oneshots",
+      `on ${ctx.primary}`,
+      v["oneshot.activeAfter"] ?? "unknown",
+      v["oneshot.activeAfter"] === ctx.primary,
+    ),
   ];
 }
 
@@ -237,15 +349,27 @@ export function formatReport(r: LabReport): string {
     `RTX keepalive bound ${r.rtxDetectionBoundMs} ms (interval x count)`,
   ];
   for (const [name, f] of Object.entries(r.failover)) {
-    lines.push(`${name.padEnd(14)}VPC->site ${dir(f.vpcToSite)}; site->VPC ${dir(f.siteToVpc)}; active after: ${f.activeAfter} (RTX tunnel ${f.rtxTunnelAfter})`);
+    lines.push(
+      `${name.padEnd(14)}VPC->site ${dir(f.vpcToSite)}; site->VPC ${dir(f.siteToVpc)}; active after: ${f.activeAfter} (RTX tunnel ${f.rtxTunnelAfter})`,
+    );
   }
-  lines.push(`Failback      worst ${r.failback.lostProbes} lost probe(s), ${r.failback.outageMs} ms`);
-  lines.push(`Reboot        recovered: ${r.reboot.recovered}${r.reboot.recoveryMs !== undefined ? ` in ${r.reboot.recoveryMs} ms` : ""}`);
+  lines.push(
+    `Failback      worst ${r.failback.lostProbes} lost probe(s), ${r.failback.outageMs} ms`,
+  );
+  lines.push(
+    `Reboot        recovered: ${r.reboot.recovered}${r.reboot.recoveryMs !== undefined ? ` in ${r.reboot.recoveryMs} ms` : ""}`,
+  );
   lines.push("", "Checks:");
-  for (const c of r.checks) lines.push(`  ${c.pass ? "PASS" : "FAIL"}  ${c.name}: ${c.measured} (target ${c.target})`);
+  for (const c of r.checks)
+    lines.push(`  ${c.pass ? "PASS" : "FAIL"}  ${c.name}: ${c.measured} (target ${c.target})`);
   if (r.warnings.length) lines.push("", "Warnings:", ...r.warnings.map((w) => `  ${w}`));
   lines.push("", "Stood in:", ...r.standIns.map((s) => `  - ${s}`));
   const failed = r.checks.filter((c) => !c.pass).length;
-  lines.push("", failed === 0 ? `All ${r.checks.length} checks passed.` : `${failed} of ${r.checks.length} checks FAILED.`);
+  lines.push(
+    "",
+    failed === 0
+      ? `All ${r.checks.length} checks passed.`
+      : `${failed} of ${r.checks.length} checks FAILED.`,
+  );
   return lines.join("\n");
 }

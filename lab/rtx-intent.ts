@@ -92,7 +92,8 @@ export function parseRtxIntent(commands: readonly string[]): RtxIntent {
 }
 
 function finishTunnel(t: Partial<RtxTunnelIntent>, enabled: Set<number>): RtxTunnelIntent {
-  if (!t.remote) throw new Error(`RTX tunnel ${t.id}: no "tunnel endpoint" line to take the remote from`);
+  if (!t.remote)
+    throw new Error(`RTX tunnel ${t.id}: no "tunnel endpoint" line to take the remote from`);
   return {
     id: t.id!,
     remote: t.remote,
@@ -107,7 +108,8 @@ function finishTunnel(t: Partial<RtxTunnelIntent>, enabled: Set<number>): RtxTun
 function endpointRemote(words: string[], line: string): string {
   if (words[2] === "local") throw new Error(`not a remote endpoint: "${line}"`);
   const remote = words[words.length - 1];
-  if (!remote.includes(":") && !remote.includes(".")) throw new Error(`no endpoint address in "${line}"`);
+  if (!remote.includes(":") && !remote.includes("."))
+    throw new Error(`no endpoint address in "${line}"`);
   return remote;
 }
 
@@ -115,11 +117,14 @@ function endpointRemote(words: string[], line: string): string {
 function parseKeepalive(words: string[], line: string): RtxKeepaliveIntent {
   const positional = words.filter((w) => !w.includes("="));
   const options = new Map(
-    words.filter((w) => w.includes("=")).map((w) => [w.slice(0, w.indexOf("=")), w.slice(w.indexOf("=") + 1)]),
+    words
+      .filter((w) => w.includes("="))
+      .map((w) => [w.slice(0, w.indexOf("=")), w.slice(w.indexOf("=") + 1)]),
   );
   if (positional.length !== 7) throw new Error(`cannot read keepalive "${line}"`);
   const [, , id, kind, interval, count, target] = positional;
-  if (kind !== "icmp-echo") throw new Error(`keepalive kind ${kind} is not mirrored by the lab: "${line}"`);
+  if (kind !== "icmp-echo")
+    throw new Error(`keepalive kind ${kind} is not mirrored by the lab: "${line}"`);
   return {
     id: toInt(id, line),
     kind,
@@ -155,7 +160,8 @@ function parseRoute(words: string[], line: string): RtxRouteIntent {
 }
 
 function toInt(text: string | undefined, line: string): number {
-  if (text === undefined || !/^\d+$/.test(text)) throw new Error(`expected a number, got "${text}" in "${line}"`);
+  if (text === undefined || !/^\d+$/.test(text))
+    throw new Error(`expected a number, got "${text}" in "${line}"`);
   return Number(text);
 }
 

@@ -32,14 +32,20 @@ function renderedFiles(site: ReturnType<typeof loadAndRender>["site"]) {
   return Object.fromEntries(
     site.gateways.map((g) => [
       g.name,
-      Object.fromEntries(Object.entries(g.files).map(([file, content]) => [file, [content, g.fileModes[file] ?? "0644"]])),
+      Object.fromEntries(
+        Object.entries(g.files).map(([file, content]) => [
+          file,
+          [content, g.fileModes[file] ?? "0644"],
+        ]),
+      ),
     ]),
   ) as Record<string, Record<string, [string, string]>>;
 }
 
 async function main(): Promise<number> {
   const args = parseLabArgs(process.argv.slice(2));
-  if (process.getuid && process.getuid() !== 0) throw new Error("the lab needs root (apt-get, QEMU, namespaces)");
+  if (process.getuid && process.getuid() !== 0)
+    throw new Error("the lab needs root (apt-get, QEMU, namespaces)");
   fs.mkdirSync(CACHE, { recursive: true });
   fs.mkdirSync(OUT, { recursive: true });
   const hostLog = path.join(OUT, "host.log");
@@ -51,17 +57,33 @@ async function main(): Promise<number> {
   const topology = planTopology(config, site);
   const bound = Math.max(...intent.keepalives.map(keepaliveDetectionBoundMs));
   if (bound !== site.rtx.keepaliveDetectionMs) {
-    say(`note: keepalive bound from the commands (${bound} ms) differs from rtx.keepaliveDetectionMs (${site.rtx.keepaliveDetectionMs} ms)`);
+    say(
+      `note: keepalive bound from the commands (${bound} ms) differs from rtx.keepaliveDetectionMs (${site.rtx.keepaliveDetectionMs} ms)`,
+    );
   }
 
+  for (const k of intent.keepalives) {
+    if (k.downwaitS !== k.intervalS || k.upwaitS !== k.intervalS) {
+      say(
+        `note: keepalive ${k.id} has upwait/downwait ${k.upwaitS}/${k.downwaitS} s; the stand-in times probes out after the interval (${k.intervalS} s)`,
+      );
+    }
+  }
   ensurePackages(hostLog, say);
   const kernel = ensureKernel(CACHE, hostLog, say);
   say(`kernel ${kernel.version}; building the initramfs`);
   const base = ensureBaseArchive(CACHE, kernel, hostLog);
   const env = renderGuestEnv(topology, intent, site);
-  const initrd = buildRunInitrd(OUT, base, { guestDir: path.join(__dirname, "guest"), env, rendered: renderedFiles(site) }, hostLog);
+  const initrd = buildRunInitrd(
+    OUT,
+    base,
+    { guestDir: path.join(__dirname, "guest"), env, rendered: renderedFiles(site) },
+    hostLog,
+  );
 
-  say(`booting the guest under QEMU (TCG, ${args.cpus} vCPU); gateways ${topology.gateways.map((g) => `${g.name} ${g.privateIp}`).join(", ")}`);
+  say(
+    `booting the guest under QEMU (TCG, ${args.cpus} vCPU); gateways ${topology.gateways.map((g) => `${g.name} ${g.privateIp}`).join(", ")}`,
+  );
   const results = emptyResults();
   const consoleLog = path.join(OUT, "console.log");
   const code = await boot({
@@ -77,7 +99,8 @@ async function main(): Promise<number> {
       if (progress) say(`guest: ${progress}`);
     },
   });
-  if (code === "timeout") say("the guest did not power off in time: QEMU killed; the report shows what was measured");
+  if (code === "timeout")
+    say("the guest did not power off in time: QEMU killed; the report shows what was measured");
   else if (code !== 0) say(`QEMU exited ${code}`);
   for (const [name, lines] of Object.entries(results.logs)) {
     const file = path.join(OUT, "guest-logs", name);
@@ -98,7 +121,9 @@ async function main(): Promise<number> {
   });
   report.durationS = Math.round((Date.now() - started) / 1000);
   process.stdout.write("\n" + formatReport(report) + "\n");
-  say(`console log: ${path.relative(process.cwd(), consoleLog)}; guest logs: ${path.relative(process.cwd(), path.join(OUT, "guest-logs"))}/`);
+  say(
+    `console log: ${path.relative(process.cwd(), consoleLog)}; guest logs: ${path.relative(process.cwd(), path.join(OUT, "guest-logs"))}/`,
+  );
   if (args.jsonFile) {
     fs.writeFileSync(args.jsonFile, JSON.stringify(report, null, 2) + "\n");
     say(`report written to ${args.jsonFile}`);

@@ -19,7 +19,8 @@ export function run(command: string, args: readonly string[], options: RunOption
     maxBuffer: 256 * 1024 * 1024,
   });
   const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
-  if (options.logFile) fs.appendFileSync(options.logFile, `$ ${command} ${args.join(" ")}\n${output}\n`);
+  if (options.logFile)
+    fs.appendFileSync(options.logFile, `$ ${command} ${args.join(" ")}\n${output}\n`);
   if (result.error) throw new Error(`${command}: ${result.error.message}`);
   if (result.status !== 0) {
     const tail = output.trim().split("\n").slice(-15).join("\n");

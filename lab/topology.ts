@@ -101,13 +101,18 @@ function range(from: number, to: number): number[] {
 }
 
 /** A subnet of the VPC for the VPC host, clear of the gateways' subnets and the ISATAP router. */
-export function pickVpcHostSubnet(vpcCidr: string, prefix: number, avoid: readonly string[]): string {
+export function pickVpcHostSubnet(
+  vpcCidr: string,
+  prefix: number,
+  avoid: readonly string[],
+): string {
   const vpc = cidr(vpcCidr);
   const size = 2 ** (32 - prefix);
   const count = 2 ** (prefix - vpc.prefix);
   for (let i = count - 1; i >= 0; i--) {
     const subnet: Ipv4Cidr = { network: vpc.network + i * size, prefix };
-    if (!avoid.some((a) => cidrContains(subnet, ip(a)))) return `${formatIpv4(subnet.network)}/${prefix}`;
+    if (!avoid.some((a) => cidrContains(subnet, ip(a))))
+      return `${formatIpv4(subnet.network)}/${prefix}`;
   }
   throw new Error(`no /${prefix} in ${vpcCidr} left for the VPC host`);
 }
@@ -131,7 +136,11 @@ export function planTopology(config: StackConfig, rendered: RenderedSite): LabTo
     eni: `eni-${hex17(0x1ab0a + i)}`,
     instanceId: `i-${hex17(0x1ab0a + i)}`,
   }));
-  const avoid = [a.privateIp, b.privateIp, ...(config.ipv6.isatapRouter ? [config.ipv6.isatapRouter] : [])];
+  const avoid = [
+    a.privateIp,
+    b.privateIp,
+    ...(config.ipv6.isatapRouter ? [config.ipv6.isatapRouter] : []),
+  ];
   const hostSubnet = pickVpcHostSubnet(config.vpc.cidrs[0], prefix, avoid);
   const hostRouter = formatIpv4(cidr(hostSubnet).network + 1);
   const lanCidr = config.site.cidrs.find((c) => cidrContains(cidr(c), ip(config.rtx.lanAddress)));
@@ -142,14 +151,23 @@ export function planTopology(config: StackConfig, rendered: RenderedSite): LabTo
     region: config.region ?? "ap-northeast-1",
     interfaceName: config.gateway.interfaceName,
     gateways,
-    vpcHost: { ip: pickHost(hostSubnet, [hostRouter]), prefix, router: hostRouter, subnet: hostSubnet },
+    vpcHost: {
+      ip: pickHost(hostSubnet, [hostRouter]),
+      prefix,
+      router: hostRouter,
+      subnet: hostSubnet,
+    },
     vpcLinkMtu: isatap ? config.ipv6.underlayMtu : config.ipv6.pathMtu,
     uplinkMtu: isatap ? config.ipv6.underlayMtu : config.ipv6.pathMtu,
     pathMtu: config.ipv6.pathMtu,
     isatapRouter: config.ipv6.isatapRouter,
     isatapRouterV6: isatap ? isatapRouterAddress(config) : undefined,
     uplinkV4: UPLINK_V4,
-    rtx: { ipv6Address: config.rtx.ipv6Address, lanAddress: config.rtx.lanAddress, lanPrefix: cidr(lanCidr).prefix },
+    rtx: {
+      ipv6Address: config.rtx.ipv6Address,
+      lanAddress: config.rtx.lanAddress,
+      lanPrefix: cidr(lanCidr).prefix,
+    },
     siteHost: pickHost(lanCidr, [config.rtx.lanAddress]),
     siteCidrs: [...config.site.cidrs],
     vpcCidrs: [...config.vpc.cidrs],

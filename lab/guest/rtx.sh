@@ -35,57 +35,60 @@ rtx_static_routes() {
 
 # A failover route's hops are "tunnel:keepalive:weight"; the first hop whose keepalive is up wins,
 # hops of weight 0 only when no weighted hop is up (YAMAHA: weight 0 = used only as a backup).
+# Builtins only (no subshells): a real RTX switches in microseconds, the stand-in should not add
+# emulated process starts to the measured outage beyond the one `ip` call.
 rtx_pick_hop() {
-  local hops=$1 pass hop t k w
+  local hops=$1 pass hop t k w st
+  PICKED=
   for pass in weighted backup; do
     for hop in $hops; do
       IFS=: read -r t k w <<< "$hop"
       [ "$pass" = weighted ] && [ "$w" = 0 ] && continue
       [ "$pass" = backup ] && [ "$w" != 0 ] && continue
-      if [ -z "$k" ] || [ "$(cat "/run/rtx/ka-$k" 2>/dev/null)" = up ]; then echo "$t"; return; fi
+      st=up
+      [ -z "$k" ] || read -r st < "/run/rtx/ka-$k"
+      if [ "$st" = up ]; then PICKED=$t; return; fi
     done
   done
 }
 
 rtx_apply_failover_routes() {
-  local i t
+  local i
   for i in "${!RTX_FO_DEST[@]}"; do
-    t=$(rtx_pick_hop "${RTX_FO_HOPS[$i]}")
-    if [ -n "$t" ]; then
-      ip -n rtx route replace "${RTX_FO_DEST[$i]}" dev "tun$t"
+    rtx_pick_hop "${RTX_FO_HOPS[$i]}"
+    if [ -n "$PICKED" ]; then
+      ip -n rtx route replace "${RTX_FO_DEST[$i]}" dev "tun$PICKED"
     else
       ip -n rtx route del "${RTX_FO_DEST[$i]}" 2>/dev/null
     fi
   done
 }
 
-# rtx_keepalive ID: one probe per interval from the LAN address to the target (through the /32
-# route, i.e. its own tunnel). A probe waits downwait seconds for its reply while the keepalive is
-# up, upwait seconds while it is down; COUNT unanswered probes in a row take it down, one reply
-# brings it up. Probes are an interval apart, so a tunnel is never judged down sooner than
-# interval x count after it failed.
+# rtx_keepalive ID: one long-running ping from the LAN address to the target (through the /32
+# route, i.e. its own tunnel), a probe every interval. A probe with no reply when the next one is
+# sent (ping -O) is a miss: with the rendered downwait equal to the interval that is the RTX's
+# reply timeout (lab/run.ts warns when they differ). COUNT misses in a row take the keepalive
+# down, one reply brings it up. Probes are an interval apart, so a tunnel is never judged down
+# sooner than interval x count after it failed.
 rtx_keepalive() {
-  local k=$1 interval=${RTX_KA_INTERVAL[$1]} target=${RTX_KA_TARGET[$1]} src=${RTX_KA_LOCAL[$1]}
-  local count=${RTX_KA_COUNT[$1]} state=down misses=0 start wait next
+  local k=$1 count=${RTX_KA_COUNT[$1]} state=down reported=down misses=0 line
   echo down > "/run/rtx/ka-$k"
-  while :; do
-    start=$EPOCHREALTIME
-    if [ $state = up ]; then wait=${RTX_KA_DOWNWAIT[$k]}; else wait=${RTX_KA_UPWAIT[$k]}; fi
-    if n rtx ping -n -q -c 1 -W "$wait" -I "$src" "$target" >/dev/null 2>&1; then
-      misses=0
-      [ $state = down ] && state=up
-    else
-      misses=$((misses + 1))
-      [ $state = up ] && (( misses >= count )) && state=down
-    fi
-    if [ "$(cat "/run/rtx/ka-$k")" != $state ]; then
-      echo $state > "/run/rtx/ka-$k"
-      echo "$EPOCHREALTIME keepalive $k $state" >> /lab/log/rtx/keepalive.log
-      rtx_apply_failover_routes
-    fi
-    next=$(awk -v s="$start" -v i="$interval" -v n="$EPOCHREALTIME" 'BEGIN { d = s + i - n; printf "%.3f", (d > 0 ? d : 0) }')
-    sleep "$next"
-  done
+  ip netns exec rtx ping -n -O -i "${RTX_KA_INTERVAL[$k]}" -I "${RTX_KA_LOCAL[$k]}" "${RTX_KA_TARGET[$k]}" 2>&1 |
+    while IFS= read -r line; do
+      case $line in
+        *" bytes from "*) misses=0; state=up ;;
+        *"no answer yet"* | *nreachable* | *"Time to live exceeded"*)
+          misses=$((misses + 1))
+          if [ $state = up ] && (( misses >= count )); then state=down; fi ;;
+        *) continue ;;
+      esac
+      if [ $state != "$reported" ]; then
+        reported=$state
+        echo $state > "/run/rtx/ka-$k"
+        rtx_apply_failover_routes
+        echo "$EPOCHREALTIME keepalive $k $state" >> /lab/log/rtx/keepalive.log
+      fi
+    done
 }
 
 rtx_start() {

@@ -38,7 +38,7 @@ describe("lab: probe arrivals to loss and outage", () => {
   });
 
   it("uses arrival times, not probe counts, when the receiver saw a longer silence", () => {
-    const seen = [...arrivals(range(1, 10)), ...arrivals(range(12, 20), 1000.5)];
+    const seen = [...arrivals(range(1, 10)), ...arrivals(range(12, 20), 1001.3)];
     const f = analyseProbes(20, seen, 100);
     assert.equal(f.lostProbes, 1);
     assert.equal(f.outageMs, 1500 - 100);

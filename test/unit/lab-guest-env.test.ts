@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "child_process";
+import * as path from "path";
+import { bindDirs, extraOneshotUnits, parseUnitExec, renderGuestEnv } from "../../lab/guest-env";
+import { parseRtxIntent } from "../../lab/rtx-intent";
+import { loadAndRender } from "../../lab/stack";
+import { planTopology } from "../../lab/topology";
+
+const STACK = path.resolve(__dirname, "..", "..", "stacks", "Pulumi.example-isatap.yaml");
+
+describe("lab: the guest's environment", () => {
+  it("takes ExecStart/ExecStop from a unit, dropping systemd's prefixes", () => {
+    const unit =
+      "[Service]\nExecStartPre=-/bin/true\nExecStart=/usr/local/sbin/t up\nExecReload=/x\nExecStop=/usr/local/sbin/t down\n";
+    assert.deepEqual(parseUnitExec(unit), {
+      start: ["/bin/true", "/usr/local/sbin/t up"],
+      stop: ["/usr/local/sbin/t down"],
+    });
+  });
+
+  it("binds /etc and /usr/local whole and other files' own directories", () => {
+    assert.deepEqual(bindDirs(["/etc/a/b", "/usr/local/sbin/x", "/etc/c", "/opt/tool/bin/y"]), [
+      "/etc",
+      "/opt/tool/bin",
+      "/usr/local",
+    ]);
+  });
+
+  it("finds oneshot services other than the tunnels unit (a timer's service)", () => {
+    const files = {
+      "/etc/systemd/system/vpc-ipip6-gateway-tunnels.service": "Type=oneshot\n",
+      "/etc/systemd/system/x.service": "[Service]\nType=oneshot\nExecStart=/x\n",
+      "/etc/systemd/system/y.service": "[Service]\nType=simple\n",
+      "/etc/systemd/system/x.timer": "Type=oneshot\n",
+    };
+    assert.deepEqual(extraOneshotUnits(files), ["/etc/systemd/system/x.service"]);
+  });
+
+  it("renders bash that defines what the guest scripts read, from the stack and its RTX intent", () => {
+    const { config, site } = loadAndRender(STACK);
+    const env = renderGuestEnv(planTopology(config, site), parseRtxIntent(site.rtx.commands), site);
+    const script = `${env}\necho "$MODE|\${GW_IP[gw-b]}|\${RTX_TUNNEL_OF[gw-b]}|\${RTX_TUN_MTU[1]}|\${RTX_FO_DEST[0]}|\${RTX_FO_HOPS[0]}|$EXEC_START|\${RTX_STATIC_ROUTES[1]}|$RTX_DETECTION_MS|\${EXTRA_ONESHOTS[0]}"`;
+    const out = execFileSync("bash", ["-c", script], { encoding: "utf8" }).trim();
+    assert.equal(
+      out,
+      "isatap|10.0.2.10|2|1440|10.0.0.0/16|1:1:1 2:2:0|/usr/local/sbin/vpc-ipip6-gateway-tunnels up|10.0.2.10/32 2|3000|/usr/local/libexec/vpc-ipip6-gateway/notify-master --if-master",
+    );
+  });
+
+  it("refuses a render without the tunnels unit", () => {
+    const { config, site } = loadAndRender(STACK);
+    const broken = {
+      ...site,
+      gateways: site.gateways.map((g) => ({
+        ...g,
+        files: {
+          ...g.files,
+          "/etc/systemd/system/vpc-ipip6-gateway-tunnels.service": undefined as unknown as string,
+        },
+      })),
+    };
+    assert.throws(
+      () => renderGuestEnv(planTopology(config, site), parseRtxIntent(site.rtx.commands), broken),
+      /no \/etc\/systemd\/system\/vpc-ipip6-gateway-tunnels.service/,
+    );
+  });
+});

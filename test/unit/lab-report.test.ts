@@ -1,0 +1,146 @@
+import assert from "node:assert/strict";
+import { buildReport, formatReport, LabContext, parsePingSummary } from "../../lab/report";
+import { GuestResults, parseConsole } from "../../lab/results";
+
+const CTX: LabContext = {
+  stackFile: "stacks/x.yaml",
+  site: "osaka",
+  mode: "isatap",
+  tunnelMtu: 1440,
+  tunnelMss: 1400,
+  rtxDetectionBoundMs: 3000,
+  primary: "gw-a",
+  standby: "gw-b",
+  routeTableIds: ["rtb-1"],
+};
+
+/** Console lines for one probe run: `lost` sequence numbers never arrive. */
+function probeLines(tag: string, dir: string, sent: number, lost: number[]): string[] {
+  const lines = [`@@LAB probes ${tag} ${dir} sent ${sent}`];
+  for (let seq = 1; seq <= sent; seq++) {
+    if (lost.includes(seq)) continue;
+    const t = (1000 + seq * 0.1).toFixed(6);
+    lines.push(
+      `@@LAB rx ${tag} ${dir} ${t} IP 10.0.255.10 > 192.168.10.10: ICMP echo request, id 1, seq ${seq}, length 64`,
+    );
+  }
+  return lines;
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+function healthyConsole(): string[] {
+  const values: Record<string, string> = {
+    converged: "true",
+    "ping.vpcToSite": "20 packets transmitted, 20 received, 0% packet loss, time 3837ms",
+    "ping.siteToVpc": "20 packets transmitted, 20 received, 0% packet loss, time 3888ms",
+    "pmtu.vpcToSite": "1440",
+    "pmtu.siteToVpc": "1440",
+    "mss.observedAtSite": "1400",
+    "mss.observedAtVpc": "1400",
+    "mss.observedOnGatewayTunnel": "1400",
+    "gatewayCrash.activeAfter": "gw-b",
+    "gatewayCrash.rtxTunnelAfter": "2",
+    "gatewayCrash.routeTable.rtb-1": "gw-b",
+    "tunnelFailure.activeAfter": "gw-b",
+    "tunnelFailure.rtxTunnelAfter": "2",
+    "tunnelFailure.routeTable.rtb-1": "gw-b",
+    "reboot.recovered": "true",
+    "reboot.recoveryMs": "7000",
+    "execStop.rc": "0",
+    "execStop.linksLeft": "",
+    "execStartAgain.rc": "0",
+    "execStartTwice.rc": "0",
+  };
+  return [
+    "@@LAB progress booting",
+    ...Object.entries(values).map(([k, v]) => `@@LAB value ${k} ${v}`),
+    ...probeLines("gatewayCrash", "vpcToSite", 90, range(21, 27)),
+    ...probeLines("gatewayCrash", "siteToVpc", 90, range(21, 55)),
+    ...probeLines("tunnelFailure", "vpcToSite", 90, range(21, 45)),
+    ...probeLines("tunnelFailure", "siteToVpc", 90, range(21, 55)),
+    ...probeLines("failbackTunnel", "vpcToSite", 60, []),
+    ...probeLines("failbackTunnel", "siteToVpc", 60, [30]),
+    ...probeLines("failbackReboot", "vpcToSite", 60, []),
+    ...probeLines("failbackReboot", "siteToVpc", 60, []),
+    "@@LOG gw-a/boot.log tunnels: up",
+    "@@LAB end rc=0",
+  ];
+}
+
+function failing(results: GuestResults): string[] {
+  return buildReport(results, CTX)
+    .checks.filter((c) => !c.pass)
+    .map((c) => c.name);
+}
+
+describe("lab: report and checks", () => {
+  it("reads ping totals", () => {
+    assert.deepEqual(parsePingSummary("20 packets transmitted, 19 received, 5% packet loss"), {
+      sent: 20,
+      received: 19,
+    });
+    assert.deepEqual(parsePingSummary(undefined), { sent: 0, received: 0 });
+  });
+
+  it("files console lines into values, probe captures and logs", () => {
+    const r = parseConsole(healthyConsole());
+    assert.equal(r.values["pmtu.vpcToSite"], "1440");
+    assert.equal(r.values["execStop.linksLeft"], "");
+    assert.equal(r.probes.gatewayCrash.vpcToSite.sent, 90);
+    assert.equal(r.probes.gatewayCrash.vpcToSite.lines.length, 83);
+    assert.deepEqual(r.logs["gw-a/boot.log"], ["tunnels: up"]);
+    assert.equal(r.endRc, 0);
+  });
+
+  it("passes every check on a run within the targets and fills the issue's fields", () => {
+    const report = buildReport(parseConsole(healthyConsole()), CTX);
+    assert.deepEqual(failing(parseConsole(healthyConsole())), []);
+    assert.deepEqual(report.failover.gatewayCrash.vpcToSite, {
+      outageMs: 700,
+      lostProbes: 7,
+      sent: 90,
+      received: 83,
+      recovered: true,
+    });
+    assert.equal(report.failover.tunnelFailure.siteToVpc.outageMs, 3500);
+    assert.deepEqual([report.failback.lostProbes, report.failback.outageMs], [1, 100]);
+    assert.deepEqual(report.pmtu, { expected: 1440, observed: 1440, observedSiteToVpc: 1440 });
+    assert.match(formatReport(report), /All \d+ checks passed/);
+  });
+
+  it("fails the matching check when a target is missed", () => {
+    const slow = healthyConsole().filter(
+      (l) =>
+        !l.startsWith("@@LAB rx gatewayCrash vpcToSite") &&
+        !l.startsWith("@@LAB probes gatewayCrash vpcToSite"),
+    );
+    slow.push(...probeLines("gatewayCrash", "vpcToSite", 90, range(21, 32)));
+    assert.deepEqual(failing(parseConsole(slow)), ["gateway crash: vpcToSite outage"]);
+
+    const wrongMss = healthyConsole().map((l) =>
+      l.replace("mss.observedAtVpc 1400", "mss.observedAtVpc 1460"),
+    );
+    assert.deepEqual(failing(parseConsole(wrongMss)), ["MSS in SYN at the VPC host"]);
+
+    const fastRtx = healthyConsole().filter(
+      (l) => !/ (tunnelFailure|gatewayCrash) siteToVpc /.test(l),
+    );
+    fastRtx.push(
+      ...probeLines("tunnelFailure", "siteToVpc", 90, range(21, 30)),
+      ...probeLines("gatewayCrash", "siteToVpc", 90, range(21, 30)),
+    );
+    assert.deepEqual(failing(parseConsole(fastRtx)), ["RTX stand-in no faster than its keepalive"]);
+  });
+
+  it("fails when the guest never finished, without inventing figures", () => {
+    const cut = healthyConsole().filter(
+      (l) => !l.startsWith("@@LAB end") && !l.includes("failbackReboot"),
+    );
+    const names = failing(parseConsole(cut));
+    assert.ok(names.includes("guest ran to the end"));
+    assert.ok(names.includes("failback after reboot: vpcToSite"));
+  });
+});
