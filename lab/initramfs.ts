@@ -58,10 +58,18 @@ function copyInto(staging: string, file: string): void {
   fs.chmodSync(target, fs.statSync(fs.realpathSync(file)).mode & 0o7777);
 }
 
+/** A host tool's identity for the cache key: an upgraded package rebuilds the base archive. */
+function fingerprint(file: string): string {
+  const stat = fs.statSync(fs.realpathSync(file));
+  return `${file}:${stat.size}:${stat.mtimeMs}`;
+}
+
 function baseKey(kernel: Kernel): string {
   return crypto
     .createHash("sha256")
-    .update(JSON.stringify([BASE_FORMAT, kernel.version, GUEST_BINARIES, GUEST_MODULES]))
+    .update(
+      JSON.stringify([BASE_FORMAT, kernel.version, GUEST_BINARIES.map(fingerprint), GUEST_MODULES]),
+    )
     .digest("hex")
     .slice(0, 16);
 }
