@@ -115,6 +115,7 @@ async function main(): Promise<number> {
     tunnelMtu: site.tunnel.mtu,
     tunnelMss: site.tunnel.mss,
     rtxDetectionBoundMs: site.rtx.keepaliveDetectionMs,
+    rtxKeepaliveIntervalMs: site.rtx.keepaliveIntervalMs,
     primary: topology.gateways[0].name,
     standby: topology.gateways[1].name,
     routeTableIds: topology.routeTableIds,

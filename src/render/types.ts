@@ -39,6 +39,8 @@ export interface RenderedRtx {
   removeCommands: string[];
   /** Rendered keepalive interval × count, in ms: the fastest the RTX can judge a tunnel down. */
   keepaliveDetectionMs: number;
+  /** Rendered keepalive interval, in ms: a failure can fall anywhere between two probes. */
+  keepaliveIntervalMs: number;
 }
 
 export interface RenderedSite {

@@ -44,6 +44,7 @@ export function renderRtx(config: StackConfig): RenderedRtx {
     commands,
     removeCommands: removalCommands(commands),
     keepaliveDetectionMs: rtxKeepaliveIntervalS * rtxKeepaliveCount * 1000,
+    keepaliveIntervalMs: rtxKeepaliveIntervalS * 1000,
   };
 }
 

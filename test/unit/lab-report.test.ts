@@ -9,6 +9,7 @@ const CTX: LabContext = {
   tunnelMtu: 1440,
   tunnelMss: 1400,
   rtxDetectionBoundMs: 3000,
+  rtxKeepaliveIntervalMs: 1000,
   primary: "gw-a",
   standby: "gw-b",
   routeTableIds: ["rtb-1"],
@@ -133,6 +134,26 @@ describe("lab: report and checks", () => {
       ...probeLines("gatewayCrash", "siteToVpc", 90, range(21, 30)),
     );
     assert.deepEqual(failing(parseConsole(fastRtx)), ["RTX stand-in no faster than its keepalive"]);
+  });
+
+  it("allows the RTX's worst case (a failure late between probes) and warns past the tighter figure", () => {
+    const withSiteOutage = (lost: number[]) => {
+      const lines = healthyConsole().filter((l) => !/ tunnelFailure siteToVpc /.test(l));
+      lines.push(...probeLines("tunnelFailure", "siteToVpc", 90, lost));
+      return buildReport(parseConsole(lines), CTX);
+    };
+    const late = withSiteOutage(range(21, 65)); // 4500 ms: over 3000 + 1000, within 4000 + 1000
+    assert.equal(late.rtxDetectionWorstMs, 4000);
+    assert.deepEqual(
+      late.checks.filter((c) => !c.pass),
+      [],
+    );
+    assert.ok(late.warnings.some((w) => /tunnelFailure: site->VPC outage 4500 ms is over/.test(w)));
+    const tooSlow = withSiteOutage(range(21, 71)); // 5100 ms
+    assert.deepEqual(
+      tooSlow.checks.filter((c) => !c.pass).map((c) => c.name),
+      ["tunnel failure: siteToVpc outage"],
+    );
   });
 
   it("fails when the guest never finished, without inventing figures", () => {
