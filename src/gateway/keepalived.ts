@@ -76,12 +76,9 @@ export function renderNotifyScript(c: GatewayContext): string {
 }
 
 const NOTIFY_BODY = `
-# IMDSv2: a session token first, then the metadata.
-imds() {
-  local token
-  token=$(curl -sf -m 2 -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 300" "$IMDS/api/token") || return 1
-  curl -sf -m 2 -H "X-aws-ec2-metadata-token: $token" "$IMDS/meta-data/$1"
-}
+# IMDSv2: one session token, then the metadata (IMDS_TOKEN is set once, below).
+imds() { curl -sf -m 2 -H "X-aws-ec2-metadata-token: $IMDS_TOKEN" "$IMDS/meta-data/$1"; }
+imds_token() { curl -sf -m 2 -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 300" "$IMDS/api/token"; }
 
 is_master() { ip -4 addr show dev "$VRRP_LINK" 2>/dev/null | grep -q " $PLACEHOLDER/"; }
 
@@ -127,7 +124,8 @@ else
   action=move_route
 fi
 
-REGION=$(imds placement/region) && MAC=$(imds mac) && ENI=$(imds "network/interfaces/macs/$MAC/interface-id") || {
+IMDS_TOKEN=$(imds_token) && REGION=$(imds placement/region) && MAC=$(imds mac) &&
+  ENI=$(imds "network/interfaces/macs/$MAC/interface-id") || {
   log "instance metadata (IMDSv2) unreachable: routes not moved"; exit 1; }
 
 # Every route at once: the failover time is one API round trip, not one per route.
