@@ -3,31 +3,10 @@ import { spawn } from "child_process";
 import path from "path";
 import { runRtx, RunOptions, Summary, Action } from "../../src/rtx/client";
 import { FakeRtx, FakeRtxOptions } from "./fake-rtx";
+import { EXAMPLE_RTX_COMMANDS } from "../support/rtx-example";
 
-/** The example stack's rendered RTX commands (isatap, osaka), as `render --json` prints them. */
-export const EXAMPLE = [
-  "ipv6 filter 101035 pass 2001:db8:1::5efe:a00:10a,2001:db8:1::5efe:a00:20a * 4",
-  "ipv6 lan2 secure filter in 101035",
-  "tunnel select 1",
-  " description tunnel vpc-ipip6-gateway:osaka:gw-a",
-  " tunnel encapsulation ipip",
-  " tunnel endpoint address 2001:db8:ff::2 2001:db8:1::5efe:a00:10a",
-  " ip tunnel mtu 1440",
-  " ip tunnel tcp mss limit auto",
-  " tunnel enable 1",
-  "tunnel select 2",
-  " description tunnel vpc-ipip6-gateway:osaka:gw-b",
-  " tunnel encapsulation ipip",
-  " tunnel endpoint address 2001:db8:ff::2 2001:db8:1::5efe:a00:20a",
-  " ip tunnel mtu 1440",
-  " ip tunnel tcp mss limit auto",
-  " tunnel enable 2",
-  "ip keepalive 1 icmp-echo 1 3 10.0.1.10 upwait=1 downwait=1 local-address=192.168.10.1",
-  "ip keepalive 2 icmp-echo 1 3 10.0.2.10 upwait=1 downwait=1 local-address=192.168.10.1",
-  "ip route 10.0.1.10 gateway tunnel 1",
-  "ip route 10.0.2.10 gateway tunnel 2",
-  "ip route 10.0.0.0/16 gateway tunnel 1 keepalive 1 gateway tunnel 2 keepalive 2 weight 0",
-];
+/** The example stack's rendered RTX commands (isatap, osaka). */
+export const EXAMPLE = [...EXAMPLE_RTX_COMMANDS];
 
 /** A site router with the user's own settings that must survive apply and remove. */
 export const USER_CONFIG = [

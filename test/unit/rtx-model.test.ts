@@ -3,30 +3,9 @@ import { keyLength, makeLine, parseCommandList, removalLine } from "../../src/rt
 import { canonicalIpv6, tokenize } from "../../src/rtx/normalize";
 import { parseShowConfig, unwrapLines } from "../../src/rtx/show-config";
 import { removalCommands } from "../../src/rtx/plan";
+import { EXAMPLE_RTX_COMMANDS_WITH_SLASH_32 } from "../support/rtx-example";
 
-export const EXAMPLE = [
-  "ipv6 filter 101035 pass 2001:db8:1::5efe:a00:10a,2001:db8:1::5efe:a00:20a * 4",
-  "ipv6 lan2 secure filter in 101035",
-  "tunnel select 1",
-  " description tunnel vpc-ipip6-gateway:osaka:gw-a",
-  " tunnel encapsulation ipip",
-  " tunnel endpoint address 2001:db8:ff::2 2001:db8:1::5efe:a00:10a",
-  " ip tunnel mtu 1440",
-  " ip tunnel tcp mss limit auto",
-  " tunnel enable 1",
-  "tunnel select 2",
-  " description tunnel vpc-ipip6-gateway:osaka:gw-b",
-  " tunnel encapsulation ipip",
-  " tunnel endpoint address 2001:db8:ff::2 2001:db8:1::5efe:a00:20a",
-  " ip tunnel mtu 1440",
-  " ip tunnel tcp mss limit auto",
-  " tunnel enable 2",
-  "ip keepalive 1 icmp-echo 1 3 10.0.1.10 upwait=1 downwait=1 local-address=192.168.10.1",
-  "ip keepalive 2 icmp-echo 1 3 10.0.2.10 upwait=1 downwait=1 local-address=192.168.10.1",
-  "ip route 10.0.1.10/32 gateway tunnel 1",
-  "ip route 10.0.2.10/32 gateway tunnel 2",
-  "ip route 10.0.0.0/16 gateway tunnel 1 keepalive 1 gateway tunnel 2 keepalive 2 weight 0",
-];
+const EXAMPLE = [...EXAMPLE_RTX_COMMANDS_WITH_SLASH_32];
 
 describe("rtx model: normalisation and keys", () => {
   it("tokenizes quotes and escapes as the console does", () => {

@@ -14,7 +14,9 @@ import {
   withoutOurIds,
 } from "../../src/rtx/secure-filter";
 import { makeLine } from "../../src/rtx/model";
-import { EXAMPLE } from "./rtx-model.test";
+import { EXAMPLE_RTX_COMMANDS_WITH_SLASH_32 } from "../support/rtx-example";
+
+const EXAMPLE = [...EXAMPLE_RTX_COMMANDS_WITH_SLASH_32];
 
 const show = (lines: string[]) => parseShowConfig(lines.join("\n"));
 const wire = (plan: { steps: Parameters<typeof renderWithContexts>[0] }) =>
