@@ -59,8 +59,8 @@ export function rtxCommandLine(
  * The list is deliberately not a trigger: a trigger replaces the command, and a replacement
  * can only remove the old list before applying the new one (delete first: an outage) or after
  * it (create first: the old remove would take the shared lines with it). delete-first stays
- * set for the replacements that remain possible (`pulumi up --replace`, moving from a state
- * written when the list was a trigger), since create-first would be wrong there too.
+ * set for the replacement that remains possible (`pulumi up --replace`), since create-first
+ * would be wrong there too.
  */
 export class RtxConfiguration extends pulumi.ComponentResource {
   public readonly command: command.local.Command;
