@@ -70,6 +70,13 @@ export async function rejection(promise: Promise<unknown>): Promise<Error> {
 const ROOT = path.resolve(__dirname, "..", "..");
 
 /** Runs bin/rtx.ts as `npm run rtx` would, with extra environment and the given stdin. */
+/** The CLI's connection options and password environment for a harness's fake router (commands on stdin). */
+export function cliTarget(h: Harness): { args: string[]; env: Record<string, string> } {
+  const env = { RTX_PASSWORD: h.rtx.password, RTX_ADMIN_PASSWORD: h.rtx.adminPassword };
+  const args = ["--host", "127.0.0.1", "--port", String(h.port), "--user", h.rtx.user];
+  return { args: [...args, "--host-key", h.rtx.publicKey, "--commands", "-"], env };
+}
+
 export function runCli(
   args: string[],
   env: Record<string, string>,

@@ -7,7 +7,7 @@ import assert from "assert";
 import { Summary } from "../../src/rtx/client";
 import { parseCommandList } from "../../src/rtx/model";
 import { previousFromEnv } from "../../src/rtx/previous";
-import { Harness, rejection, runCli, startFake, USER_CONFIG } from "./helpers";
+import { Harness, rejection, runCli, cliTarget, startFake, USER_CONFIG } from "./helpers";
 import { AFTER_CHANGE, BEFORE_CHANGE } from "./site-lists";
 
 /** What @pulumi/command hands the update: the last apply's stdout, in an environment variable. */
@@ -152,19 +152,7 @@ describe("rtx client: a changed list, applied in place with the previous list", 
 
   it("takes the previous summary from --previous-env through the CLI; the summary holds no secret", async () => {
     h = await startFake({ config: USER_CONFIG });
-    const env = { RTX_PASSWORD: h.rtx.password, RTX_ADMIN_PASSWORD: h.rtx.adminPassword };
-    const args = [
-      "--host",
-      "127.0.0.1",
-      "--port",
-      String(h.port),
-      "--user",
-      h.rtx.user,
-      "--host-key",
-      h.rtx.publicKey,
-      "--commands",
-      "-",
-    ];
+    const { args, env } = cliTarget(h);
     const created = await runCli(["apply", ...args], env, `${BEFORE_CHANGE.join("\n")}\n`);
     assert.strictEqual(created.code, 0, created.stderr);
     const updated = await runCli(

@@ -1,6 +1,6 @@
 import assert from "assert";
 import { Client } from "ssh2";
-import { EXAMPLE, Harness, rejection, runCli, startFake, USER_CONFIG } from "./helpers";
+import { EXAMPLE, Harness, rejection, runCli, cliTarget, startFake, USER_CONFIG } from "./helpers";
 
 describe("rtx session against the fake router", function () {
   this.timeout(30000);
@@ -108,19 +108,7 @@ describe("rtx session against the fake router", function () {
 
   it("runs as the CLI of DESIGN.md §10: JSON on success, one line on stderr on failure", async () => {
     h = await startFake({ promptName: "[RTX1210] ", config: USER_CONFIG });
-    const env = { RTX_PASSWORD: h.rtx.password, RTX_ADMIN_PASSWORD: h.rtx.adminPassword };
-    const args = [
-      "--host",
-      "127.0.0.1",
-      "--port",
-      String(h.port),
-      "--user",
-      h.rtx.user,
-      "--host-key",
-      h.rtx.publicKey,
-      "--commands",
-      "-",
-    ];
+    const { args, env } = cliTarget(h);
     const applied = await runCli(["apply", ...args], env, `${EXAMPLE.join("\n")}\n`);
     assert.strictEqual(applied.code, 0, applied.stderr);
     const summary = JSON.parse(applied.stdout);
