@@ -100,13 +100,9 @@ export const knownHosts = rendered.gateways.map((gw, i) =>
   pair.gateways[i].hostPublicKey.apply((key) => knownHostsLine(gw.privateIp, key)),
 );
 /** The bastion's pinned key as a known_hosts line, so `ssh -J` checks the jump host too. */
+const bastion = config.gateway.bastion;
 export const bastionKnownHost =
-  config.gateway.bastion &&
-  knownHostsLine(
-    config.gateway.bastion.host,
-    config.gateway.bastion.hostKey,
-    config.gateway.bastion.port,
-  );
+  bastion?.hostKey && knownHostsLine(bastion.host, bastion.hostKey, bastion.port);
 export const vpcEndpointIds = endpoints && {
   ec2: endpoints.ec2EndpointId,
   s3: endpoints.s3EndpointId,

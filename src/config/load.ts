@@ -21,7 +21,7 @@ export interface LoadResult {
 
 export function loadStackFile(
   path: string,
-  options: ValidateOptions = { requireSecrets: false },
+  options: ValidateOptions = { forDeploy: false },
 ): LoadResult {
   let text: string;
   try {

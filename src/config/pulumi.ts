@@ -19,7 +19,7 @@ export class StackConfigError extends Error {
 }
 
 export function readPulumiStackConfig(): StackConfig {
-  const result = validateStackConfig(rawFromRuntime(), { requireSecrets: true });
+  const result = validateStackConfig(rawFromRuntime(), { forDeploy: true });
   if (!result.config) {
     throw new StackConfigError(result.problems.map((p) => `${p.path}: ${p.message}`));
   }

@@ -33,8 +33,8 @@ export interface BastionConfig {
   host: string;
   user: string;
   port: number;
-  /** The bastion's pinned SSH host key, authorized_keys form. */
-  hostKey: string;
+  /** The bastion's pinned SSH host key, authorized_keys form; `pulumi up` requires it. */
+  hostKey?: string;
 }
 
 export interface GatewayOptions {

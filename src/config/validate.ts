@@ -84,8 +84,11 @@ export interface RawStackConfig {
 }
 
 export interface ValidateOptions {
-  /** The program needs the secrets; `render` does not. */
-  requireSecrets: boolean;
+  /**
+   * Validating for `pulumi up`: the secrets, and the bastion's host key when there is a bastion,
+   * are required. `render` needs neither, so it accepts stacks without them.
+   */
+  forDeploy: boolean;
 }
 
 export interface ValidationResult {
@@ -106,7 +109,7 @@ export function validateStackConfig(
   const vpc = readVpc(r, raw.values[key("vpc")]);
   const ipv6 = readIpv6(r, raw.values[key("ipv6")]);
   const gateways = readGateways(r, raw.values[key("gateways")], ipv6?.mode);
-  const gateway = readGatewayOptions(r, raw.values[key("gateway")], vpc);
+  const gateway = readGatewayOptions(r, raw.values[key("gateway")], vpc, options.forDeploy);
   const rtx = readRtx(r, raw.values[key("rtx")]);
   const failover = readFailover(r, raw.values[key("failover")]);
   const region = r.string(
@@ -156,7 +159,7 @@ function checkKeys(r: ConfigReader, raw: RawStackConfig, options: ValidateOption
     const present = raw.values[full] !== undefined;
     if (present && !raw.secureKeys.has(full)) {
       r.report(full, `is stored in plain text; set it with: pulumi config set --secret ${secret}`);
-    } else if (!present && options.requireSecrets) {
+    } else if (!present && options.forDeploy) {
       r.report(full, `is required; set it with: pulumi config set --secret ${secret}`);
     }
   }
@@ -257,6 +260,7 @@ function readGatewayOptions(
   r: ConfigReader,
   value: unknown,
   vpc: VpcConfig | undefined,
+  forDeploy: boolean,
 ): GatewayOptions | undefined {
   const p = key("gateway");
   const o = r.object(p, value, CONFIG_KEYS.gateway) ?? {};
@@ -279,7 +283,7 @@ function readGatewayOptions(
         "opens SSH to the whole Internet; name the networks that administer the gateways",
       );
   });
-  const bastion = readBastion(r, `${p}.bastion`, o.bastion);
+  const bastion = readBastion(r, `${p}.bastion`, o.bastion, forDeploy);
   const interfaceName = r.string(
     `${p}.interfaceName`,
     o.interfaceName,
@@ -299,7 +303,12 @@ function readGatewayOptions(
   };
 }
 
-function readBastion(r: ConfigReader, p: string, value: unknown): GatewayOptions["bastion"] {
+function readBastion(
+  r: ConfigReader,
+  p: string,
+  value: unknown,
+  forDeploy: boolean,
+): GatewayOptions["bastion"] {
   const o = r.object(p, value, CONFIG_KEYS["gateway.bastion"]);
   if (!o) return undefined;
   const host = r.required(`${p}.host`, sshHost(r, `${p}.host`, o.host));
@@ -308,8 +317,13 @@ function readBastion(r: ConfigReader, p: string, value: unknown): GatewayOptions
     r.string(`${p}.user`, o.user, SSH_USER, "a Linux user name"),
   );
   const port = r.integer(`${p}.port`, o.port, 1, 65535) ?? 22;
-  const hostKey = r.required(`${p}.hostKey`, sshPublicKey(r, `${p}.hostKey`, o.hostKey));
-  return host && user && hostKey ? { host, user, port, hostKey } : undefined;
+  const hostKey = sshPublicKey(r, `${p}.hostKey`, o.hostKey);
+  // render can show a stack without it; a deployment never trusts a jump host on first use.
+  if (forDeploy && o.hostKey === undefined) {
+    r.report(`${p}.hostKey`, "is required to deploy through a bastion (its SSH host key, pinned)");
+  }
+  if (!host || !user) return undefined;
+  return hostKey ? { host, user, port, hostKey } : { host, user, port };
 }
 
 function readIpv6(r: ConfigReader, value: unknown): Ipv6Config | undefined {

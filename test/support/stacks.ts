@@ -20,10 +20,10 @@ export function exampleDocument(kind: keyof typeof EXAMPLE_STACKS): StackDocumen
 }
 
 /** Validates a stack document the way `render` does (via the YAML text). */
-export function validateDocument(document: unknown, requireSecrets = false): ValidationResult {
+export function validateDocument(document: unknown, forDeploy = false): ValidationResult {
   const parsed = parseStackFileText(JSON.stringify(document));
   if ("problems" in parsed) return { problems: parsed.problems };
-  return validateStackConfig(parsed.raw, { requireSecrets });
+  return validateStackConfig(parsed.raw, { forDeploy });
 }
 
 export function exampleConfig(kind: keyof typeof EXAMPLE_STACKS): StackConfig {
