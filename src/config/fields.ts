@@ -10,15 +10,18 @@ import {
 import { formatIpv4Cidr, Ipv4Cidr, parseIpv4, parseIpv4Cidr } from "../net/ipv4";
 import { ConfigReader } from "./reader";
 
-/** AWS resource ids: prefix, then 8 or 17 lowercase hex digits. */
+/**
+ * AWS resource ids: prefix, a dash, then lowercase hex digits (AWS issues 8 or 17; shorter
+ * placeholders such as DESIGN.md's `rtb-0aaa` are accepted, anything else is refused).
+ */
 export function awsId(
   r: ConfigReader,
   path: string,
   value: unknown,
   prefix: string,
 ): string | undefined {
-  const pattern = new RegExp(`^${prefix}-(?:[0-9a-f]{8}|[0-9a-f]{17})$`);
-  return r.string(path, value, pattern, `a ${prefix}- id (${prefix}- and 8 or 17 hex digits)`);
+  const pattern = new RegExp(`^${prefix}-[0-9a-f]{1,17}$`);
+  return r.string(path, value, pattern, `a ${prefix}- id (${prefix}- and up to 17 hex digits)`);
 }
 
 export function ipv4Address(r: ConfigReader, path: string, value: unknown): string | undefined {

@@ -54,6 +54,9 @@ export function parseStackFileText(
     };
   }
   const top: unknown = document.toJS();
+  if (isCyclic(top)) {
+    return { problems: [{ path: "(stack file)", message: "a YAML alias refers to itself" }] };
+  }
   if (top === null || typeof top !== "object" || Array.isArray(top)) {
     return {
       problems: [{ path: "(stack file)", message: "must be a mapping with a config: key" }],
@@ -90,4 +93,14 @@ function isSecure(value: unknown): boolean {
     !Array.isArray(value) &&
     Object.keys(value).join() === "secure"
   );
+}
+
+/** A recursive YAML alias (`&a [*a]`) parses into a cycle, which no config value can be. */
+function isCyclic(value: unknown, ancestors: Set<unknown> = new Set()): boolean {
+  if (value === null || typeof value !== "object") return false;
+  if (ancestors.has(value)) return true;
+  ancestors.add(value);
+  const cyclic = Object.values(value).some((child) => isCyclic(child, ancestors));
+  ancestors.delete(value);
+  return cyclic;
 }

@@ -30,9 +30,17 @@ export class ConfigReader {
     return value as Obj;
   }
 
+  /** The value, or "is required" when it is missing (not when it was given but reported invalid). */
   required<T>(path: string, value: T | undefined): T | undefined {
-    if (value === undefined || value === null) return this.report(path, "is required");
-    return value;
+    if (value !== undefined && value !== null) return value;
+    if (this.hasProblemAt(path)) return undefined;
+    return this.report(path, "is required");
+  }
+
+  private hasProblemAt(path: string): boolean {
+    return this.problems.some(
+      (p) => p.path === path || p.path.startsWith(`${path}.`) || p.path.startsWith(`${path}[`),
+    );
   }
 
   string(path: string, value: unknown, pattern?: RegExp, expected?: string): string | undefined {

@@ -118,9 +118,7 @@ export function validateStackConfig(
     /^[a-z]{2}(-gov)?-[a-z]+-\d$/,
     "an AWS region",
   );
-  if (site && vpc && gateways && ipv6 && rtx && gateway) {
-    crossCheck(r, { site, vpc, gateways, ipv6, rtx, gateway });
-  }
+  crossCheck(r, { site, vpc, gateways, ipv6, rtx });
   if (
     r.problems.length > 0 ||
     !site ||
@@ -467,51 +465,89 @@ function readFailover(r: ConfigReader, value: unknown): FailoverConfig | undefin
   };
 }
 
+/** The sections a cross-check may need; each check runs when its own sections are valid. */
 interface CrossInputs {
-  site: SiteConfig;
-  vpc: VpcConfig;
-  gateways: GatewayPlacement[];
-  ipv6: Ipv6Config;
-  rtx: RtxConfig;
-  gateway: GatewayOptions;
+  site?: SiteConfig;
+  vpc?: VpcConfig;
+  gateways?: GatewayPlacement[];
+  ipv6?: Ipv6Config;
+  rtx?: RtxConfig;
 }
 
 function crossCheck(r: ConfigReader, c: CrossInputs): void {
-  const siteCidrs = c.site.cidrs.map(parseCidrOrThrow);
-  const vpcCidrs = c.vpc.cidrs.map(parseCidrOrThrow);
-  reportOverlapsAcross(r, key("site.cidrs"), siteCidrs, "vpc.cidrs", vpcCidrs);
-  c.gateways.forEach((g, i) => {
+  const siteCidrs = c.site?.cidrs.map(parseCidrOrThrow);
+  const vpcCidrs = c.vpc?.cidrs.map(parseCidrOrThrow);
+  if (siteCidrs && vpcCidrs) {
+    reportOverlapsAcross(r, key("site.cidrs"), siteCidrs, "vpc.cidrs", vpcCidrs);
+  }
+  if (c.gateways && c.vpc && vpcCidrs) checkPrivateIps(r, c.gateways, c.vpc, vpcCidrs);
+  if (c.gateways && c.rtx) checkGatewayIpv6NotRtx(r, c.gateways, c.rtx);
+  if (c.rtx && c.site && siteCidrs) checkLanAddress(r, c.rtx, c.site, siteCidrs);
+  if (c.ipv6?.isatapRouter && siteCidrs)
+    checkIsatapRouter(r, c.ipv6.isatapRouter, siteCidrs, c.gateways);
+}
+
+function checkPrivateIps(
+  r: ConfigReader,
+  gateways: GatewayPlacement[],
+  vpc: VpcConfig,
+  vpcCidrs: Ipv4Cidr[],
+): void {
+  gateways.forEach((g, i) => {
     const ip = parseIpv4(g.privateIp) as number;
     const home = vpcCidrs.find((cidr) => cidrContains(cidr, ip));
     const p = `${key("gateways")}[${i}].privateIp`;
-    if (!home) r.report(p, `${g.privateIp} is outside vpc.cidrs (${c.vpc.cidrs.join(", ")})`);
+    if (!home) r.report(p, `${g.privateIp} is outside vpc.cidrs (${vpc.cidrs.join(", ")})`);
     else if (ip === home.network || ip === broadcastOf(home))
       r.report(p, `${g.privateIp} is a network or broadcast address`);
-    if (g.ipv6Address && g.ipv6Address === c.rtx.ipv6Address) {
+  });
+}
+
+function checkGatewayIpv6NotRtx(
+  r: ConfigReader,
+  gateways: GatewayPlacement[],
+  rtx: RtxConfig,
+): void {
+  gateways.forEach((g, i) => {
+    if (g.ipv6Address && g.ipv6Address === rtx.ipv6Address) {
       r.report(
         `${key("gateways")}[${i}].ipv6Address`,
         "is the RTX's own address (rtx.ipv6Address)",
       );
     }
   });
-  const lan = parseIpv4(c.rtx.lanAddress) as number;
+}
+
+function checkLanAddress(
+  r: ConfigReader,
+  rtx: RtxConfig,
+  site: SiteConfig,
+  siteCidrs: Ipv4Cidr[],
+): void {
+  const lan = parseIpv4(rtx.lanAddress) as number;
   if (!siteCidrs.some((cidr) => cidrContains(cidr, lan))) {
     r.report(
       key("rtx.lanAddress"),
-      `${c.rtx.lanAddress} is outside site.cidrs (${c.site.cidrs.join(", ")}); the keepalive and track probes must come back through the tunnel`,
+      `${rtx.lanAddress} is outside site.cidrs (${site.cidrs.join(", ")}); the keepalive and track probes must come back through the tunnel`,
     );
   }
-  if (c.ipv6.isatapRouter) {
-    const router = parseIpv4(c.ipv6.isatapRouter) as number;
-    if (siteCidrs.some((cidr) => cidrContains(cidr, router))) {
-      r.report(
-        key("ipv6.isatapRouter"),
-        `${c.ipv6.isatapRouter} is inside site.cidrs; the ISATAP router is on the AWS side`,
-      );
-    }
-    if (c.gateways.some((g) => g.privateIp === c.ipv6.isatapRouter)) {
-      r.report(key("ipv6.isatapRouter"), "is a gateway's own address");
-    }
+}
+
+function checkIsatapRouter(
+  r: ConfigReader,
+  isatapRouter: string,
+  siteCidrs: Ipv4Cidr[],
+  gateways: GatewayPlacement[] | undefined,
+): void {
+  const router = parseIpv4(isatapRouter) as number;
+  if (siteCidrs.some((cidr) => cidrContains(cidr, router))) {
+    r.report(
+      key("ipv6.isatapRouter"),
+      `${isatapRouter} is inside site.cidrs; the ISATAP router is on the AWS side`,
+    );
+  }
+  if (gateways?.some((g) => g.privateIp === isatapRouter)) {
+    r.report(key("ipv6.isatapRouter"), "is a gateway's own address");
   }
 }
 

@@ -198,8 +198,8 @@ const MISTAKES: Array<[string, "isatap" | "native", Mutation, string, RegExp]> =
   [
     "malformed route table id",
     "isatap",
-    (c) => (c[`${NS}:vpc`].routeTableIds = ["rtb-0aaa"]),
-    `${NS}:vpc.routeTableIds[0]`,
+    (c) => (c[`${NS}:vpc`].routeTableIds = ["rtb-0aaa1111", "rtb-0aaz"]),
+    `${NS}:vpc.routeTableIds[1]`,
     /rtb- id/,
   ],
   [
@@ -212,7 +212,7 @@ const MISTAKES: Array<[string, "isatap" | "native", Mutation, string, RegExp]> =
   [
     "malformed AMI id",
     "isatap",
-    (c) => (c[`${NS}:gateway`].amiId = "ami-123"),
+    (c) => (c[`${NS}:gateway`].amiId = "ami-0123456789abcdef01"),
     `${NS}:gateway.amiId`,
     /ami- id/,
   ],
@@ -329,9 +329,13 @@ describe("stack config validation", () => {
       c[`${NS}:site`].cidrs = ["10.0.0.0/24"];
       c[`${NS}:ipv6`].pathMtu = 100;
       c[`${NS}:rtx`].tunnelIds = [3, 3];
-      c[`${NS}:vpc`].id = "vpc-1";
+      c[`${NS}:gateways`][1].privateIp = "10.9.2.10";
     });
     assert.ok(lines.length >= 4, lines.join("\n"));
+    assert.ok(
+      lines.some((l) => l.startsWith("vpc-ipip6-gateway:site.cidrs[0]: ")),
+      lines.join("\n"),
+    );
     for (const line of lines) assert.match(line, /^(vpc-ipip6-gateway|aws)[:.][^ ]*: /);
   });
 
