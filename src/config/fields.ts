@@ -7,7 +7,7 @@ import {
   parseIpv6Prefix,
   formatIpv6,
 } from "../net/ipv6";
-import { formatIpv4Cidr, Ipv4Cidr, parseIpv4, parseIpv4Cidr } from "../net/ipv4";
+import { Ipv4Cidr, parseIpv4, parseIpv4Cidr } from "../net/ipv4";
 import { ConfigReader } from "./reader";
 
 /**
@@ -45,8 +45,6 @@ export function ipv4CidrList(
 ): Ipv4Cidr[] | undefined {
   return r.listOf(path, value, (p, v) => ipv4Cidr(r, p, v), { min: 1 });
 }
-
-export const cidrText = formatIpv4Cidr;
 
 /** A unicast IPv6 address usable as a tunnel endpoint, returned in canonical form. */
 export function ipv6Endpoint(r: ConfigReader, path: string, value: unknown): string | undefined {

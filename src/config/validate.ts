@@ -21,7 +21,7 @@ import {
   sshHost,
   sshPublicKey,
 } from "./fields";
-import { ConfigReader, Obj, unknownKeyMessage } from "./reader";
+import { ConfigReader, unknownKeyMessage } from "./reader";
 import { MAX_IPV6_FILTER_ID, RTX_MODELS, UNKNOWN_MODEL_LIMITS } from "./rtx-models";
 import {
   FailoverConfig,
@@ -593,5 +593,3 @@ function reportDuplicates(r: ConfigReader, path: string, items: string[]): void 
       );
   });
 }
-
-export type { Obj };

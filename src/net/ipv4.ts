@@ -18,10 +18,6 @@ export function formatIpv4(value: number): string {
   return [24, 16, 8, 0].map((shift) => (value >>> shift) & 255).join(".");
 }
 
-export function isIpv4(text: string): boolean {
-  return parseIpv4(text) !== undefined;
-}
-
 function maskOf(prefix: number): number {
   return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
 }

@@ -37,10 +37,6 @@ export function parseIpv6(text: string): Ipv6Groups | undefined {
   return [...head, ...new Array<number>(missing).fill(0), ...tail];
 }
 
-export function isIpv6(text: string): boolean {
-  return parseIpv6(text) !== undefined;
-}
-
 /** RFC 5952: lowercase, no leading zeros, the longest run (>1) of zero groups as "::". */
 export function formatIpv6(groups: Ipv6Groups): string {
   let bestStart = -1;
