@@ -7,18 +7,10 @@
  * Exit 0 with one JSON object on stdout; 2 on a usage error; 1 with one line on stderr otherwise.
  */
 import { readFileSync } from "fs";
-import {
-  CliArgs,
-  commandLines,
-  HELP,
-  parseCliArgs,
-  USAGE,
-  UsageError,
-  wantsHelp,
-} from "../src/rtx/cli-args";
+import { CliArgs, HELP, parseCliArgs, USAGE, UsageError, wantsHelp } from "../src/rtx/cli-args";
 import { runRtx } from "../src/rtx/client";
 import { CommandListError, redact } from "../src/rtx/errors";
-import { parseCommandList } from "../src/rtx/model";
+import { commandLines, parseCommandList } from "../src/rtx/model";
 import { formatPlan } from "../src/rtx/plan-text";
 import {
   describePrevious,

@@ -142,12 +142,3 @@ function checkPreviousOptions(action: string, values: Map<string, string>): void
   if (file === "" || file === "-")
     throw new UsageError("--previous needs a file (stdin is for --commands)");
 }
-
-/** Command-list file content → lines (blank lines and trailing whitespace dropped). */
-export function commandLines(text: string): string[] {
-  return text
-    .replace(/\r\n?/g, "\n")
-    .split("\n")
-    .map((l) => l.trimEnd())
-    .filter((l) => l.trim() !== "");
-}

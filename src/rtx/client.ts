@@ -14,11 +14,11 @@ import {
   UnsafeConfigError,
   VerificationError,
 } from "./errors";
-import { ConfigLine, makeLine, parseCommandList } from "./model";
+import { ConfigLine, indexByKey, makeLine, parseCommandList } from "./model";
 import { Plan, planApply, planRemove, SecureFilterOutcome } from "./plan";
 import { RtxSession, SessionOptions } from "./session";
 import type { PreviousList } from "./previous";
-import { indexByKey, parseShowConfig } from "./show-config";
+import { parseShowConfig } from "./show-config";
 import { findErrorLine, meaningfulLines } from "./terminal";
 import { bootConfigFile, describeChange, unexplained, unsavedChanges } from "./unsaved";
 import { renderWithContexts, Step, undoLines, wireLines } from "./wire";

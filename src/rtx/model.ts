@@ -244,3 +244,17 @@ export function removalRank(line: ConfigLine): number {
   if ((t[0] === "ip" || t[0] === "ipv6") && t[1] === "filter") return 4;
   return 5;
 }
+
+/** Command-list file content → lines (blank lines and trailing whitespace dropped). */
+export function commandLines(text: string): string[] {
+  return text
+    .replace(/\r\n?/g, "\n")
+    .split("\n")
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== "");
+}
+
+/** Settings by key; a key printed twice (should not happen) keeps its last line. */
+export function indexByKey(lines: ConfigLine[]): Map<string, ConfigLine> {
+  return new Map(lines.map((line) => [line.key, line]));
+}

@@ -28,6 +28,11 @@ export interface OwnershipOptions {
 
 export const MARKER_PREFIX = "vpc-ipip6-gateway";
 
+/** The `description tunnel` that marks a tunnel block as this stack's. */
+export function tunnelDescription(site: string, gateway: string): string {
+  return `${MARKER_PREFIX}:${site}:${gateway}`;
+}
+
 function isDescription(line: ConfigLine): boolean {
   return line.tokens[0]?.toLowerCase() === "description";
 }

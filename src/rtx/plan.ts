@@ -8,6 +8,7 @@ import { OwnershipConflictError, UnsafeConfigError } from "./errors";
 import {
   ConfigLine,
   contextLabel,
+  indexByKey,
   isSecureFilter,
   makeLine,
   mayBeHiddenDefault,
@@ -16,7 +17,6 @@ import {
   removalRank,
 } from "./model";
 import { idSetting, judgeContexts, lineJudge, LineJudge, Ownership } from "./ownership";
-import { indexByKey } from "./show-config";
 import { ownedLines, projectConfig, staleLines } from "./stale";
 import {
   containsOurIds,

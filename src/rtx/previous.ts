@@ -5,8 +5,7 @@
  * Anything that is not clearly a previous list yields no lines, with a note saying why: then
  * nothing is removed as stale, which is safe (at worst an old line stays on the router).
  */
-import { commandLines } from "./cli-args";
-import { parseCommandList } from "./model";
+import { commandLines, parseCommandList } from "./model";
 
 export interface PreviousList {
   /** Where the list came from, for the summary and the log (`$PULUMI_COMMAND_STDOUT`, a path). */

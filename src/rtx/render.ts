@@ -15,6 +15,7 @@
 import { StackConfig } from "../config/types";
 import { GATEWAY_NAMES, tunnelAddressOf, tunnelFigures } from "../render/derived";
 import { RenderedRtx } from "../render/types";
+import { tunnelDescription } from "./ownership";
 import { removalCommands } from "./plan";
 
 /** IP protocol number of IPv4-in-IPv6 (ipip6). */
@@ -26,11 +27,6 @@ const IPIP_PROTOCOL = 4;
  */
 const KEEPALIVE_UPWAIT_S = 1;
 const KEEPALIVE_DOWNWAIT_S = 1;
-
-/** Marks a tunnel block as this stack's (the client refuses to touch a block without it). */
-export function tunnelDescription(site: string, gateway: string): string {
-  return `vpc-ipip6-gateway:${site}:${gateway}`;
-}
 
 export function renderRtx(config: StackConfig): RenderedRtx {
   const commands = [

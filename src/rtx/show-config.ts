@@ -112,8 +112,3 @@ export function parseShowConfig(output: string, options: ShowConfigOptions = {})
   }
   return lines;
 }
-
-/** Settings by key; a key printed twice (should not happen) keeps its last line. */
-export function indexByKey(lines: ConfigLine[]): Map<string, ConfigLine> {
-  return new Map(lines.map((line) => [line.key, line]));
-}

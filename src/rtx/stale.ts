@@ -3,7 +3,7 @@
  * apply that is told the previous list removes them after the new lines are in place, so a
  * changed list is an in-place update (no `remove` of the old list first, no outage).
  */
-import { ConfigLine, contextLabel, isSecureFilter, makeLine } from "./model";
+import { ConfigLine, contextLabel, indexByKey, isSecureFilter, makeLine } from "./model";
 import { joinTokens } from "./normalize";
 import { parseSecureFilter, SecureFilterList } from "./secure-filter";
 
@@ -31,7 +31,7 @@ function staleSecureFilter(previous: ConfigLine, wanted: ConfigLine | undefined)
 
 /** Previous lines whose setting (key) the desired list no longer sets, in previous order. */
 export function staleLines(previous: ConfigLine[], desired: ConfigLine[]): ConfigLine[] {
-  const desiredByKey = new Map(desired.map((line) => [line.key, line]));
+  const desiredByKey = indexByKey(desired);
   return previous.flatMap((line) => {
     if (isSecureFilter(line)) return staleSecureFilter(line, desiredByKey.get(line.key));
     return desiredByKey.has(line.key) ? [] : [line];
@@ -56,7 +56,7 @@ export function projectConfig(
   current: ConfigLine[],
   set: { context: ConfigLine["context"]; line: string }[],
 ): ConfigLine[] {
-  const byKey = new Map(current.map((line) => [line.key, line]));
+  const byKey = indexByKey(current);
   for (const step of set) {
     const line = makeLine(step.line, step.context);
     byKey.set(line.key, line);

@@ -4,8 +4,7 @@
  * our own lists explain (an earlier run of ours cut off before its save) is ours to save; any
  * other difference is someone's unsaved work, and saving it too needs the user's word.
  */
-import { ConfigLine, isSecureFilter } from "./model";
-import { indexByKey } from "./show-config";
+import { ConfigLine, indexByKey, isSecureFilter } from "./model";
 import { parseSecureFilter, renderSecureFilter, withoutOurIds } from "./secure-filter";
 
 export interface UnsavedChange {

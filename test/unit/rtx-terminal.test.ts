@@ -1,5 +1,6 @@
 import assert from "assert";
-import { commandLines, parseCliArgs, UsageError } from "../../src/rtx/cli-args";
+import { parseCliArgs, UsageError } from "../../src/rtx/cli-args";
+import { commandLines } from "../../src/rtx/model";
 import { consoleChanges, parseConsoleSettings } from "../../src/rtx/console-settings";
 import { redact } from "../../src/rtx/errors";
 import { parseHostKey } from "../../src/rtx/host-key";
