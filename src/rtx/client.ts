@@ -194,7 +194,16 @@ class Run {
       this.options.longTimeoutMs,
     );
     const error = findErrorLine(output);
-    if (error) throw new RtxError(`"show config ${bootFile}" failed: ${error}`);
+    if (error && this.options.acceptUnsaved) {
+      return [`(saved config ${bootFile} could not be read: ${error}; not compared)`];
+    }
+    if (error) {
+      throw new UnsafeConfigError(
+        `cannot read the saved configuration ("show config ${bootFile}": ${error}), so this run ` +
+          'cannot tell whether "save" would store someone\'s unsaved changes too; check on the ' +
+          "router and pass --accept-unsaved to save without comparing",
+      );
+    }
     const saved = parseShowConfig(output, { columns: this.session.columns });
     const ours = [
       ...parseCommandList(this.options.commands),

@@ -29,6 +29,8 @@ export interface FakeRtxOptions {
   echoPasswords?: boolean;
   /** `console character` is refused, so the console stays Japanese (Shift_JIS). */
   refuseConsoleCharacter?: boolean;
+  /** Older firmware without `show config N` (a saved file cannot be read). */
+  noShowConfigFile?: boolean;
   /** Firmware that prints `option=value` parameters in its own order and leaves out defaults. */
   ownOptionOrder?: boolean;
   /** Firmware whose console refuses `console columns` (the width stays at 80). */
@@ -256,7 +258,7 @@ class Console {
   private showSavedFile(file: string): void {
     if (!this.admin)
       return this.write(`${MESSAGES[this.language]["invalid-command"]}\r\n${this.prompt()}`);
-    if (!this.rtx.savedFiles.has(file))
+    if (!this.rtx.savedFiles.has(file) || this.rtx.options.noShowConfigFile)
       return this.write(`${MESSAGES[this.language]["invalid-parameter"]}\r\n${this.prompt()}`);
     this.rtx.showConfigs++;
     this.state = "file-password";

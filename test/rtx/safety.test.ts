@@ -98,6 +98,16 @@ describe("rtx client: safe on the routers people run", function () {
     assert.ok(h.rtx.saved.has("ip route 203.0.113.0/24 gateway 198.51.100.1"));
   });
 
+  it("refuses when it cannot read the saved config to compare, unless told to save anyway", async () => {
+    h = await startFake({ config: USER_CONFIG, noShowConfigFile: true });
+    const error = await rejection(h.run("apply"));
+    assert.match(error.message, /cannot read the saved configuration .*--accept-unsaved/);
+    assert.strictEqual(h.rtx.saves, 0);
+    const accepted = await h.run("apply", { acceptUnsaved: true });
+    assert.strictEqual(accepted.saved, true);
+    assert.match(accepted.unsavedChanges?.[0] ?? "", /could not be read/);
+  });
+
   it("answers the password questions of show config N without logging a password", async () => {
     h = await startFake({ config: USER_CONFIG, echoPasswords: true });
     await h.run("apply");
