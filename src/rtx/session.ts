@@ -154,15 +154,19 @@ export class RtxSession {
    * `timeoutMs` overrides the per-exchange limit (show config, save).
    */
   async command(line: string, timeoutMs?: number): Promise<string> {
+    return this.outputOf(await this.send(line, timeoutMs), line);
+  }
+
+  /** Types a command line and waits for the prompt (or a password question) after it. */
+  private send(line: string, timeoutMs?: number): Promise<Buffer> {
     this.count();
     this.log(`> ${line}`);
-    const raw = await this.exchange(`${line}\r`, {
+    return this.exchange(`${line}\r`, {
       expect: "prompt",
       echo: line,
       what: `"${line}"`,
       timeoutMs,
     });
-    return this.outputOf(raw, line);
   }
 
   private outputOf(raw: Buffer, line: string): string {
@@ -178,14 +182,7 @@ export class RtxSession {
    * a refusal fails clearly.
    */
   async commandWithPasswords(line: string, timeoutMs?: number): Promise<string> {
-    this.count();
-    this.log(`> ${line}`);
-    let raw = await this.exchange(`${line}\r`, {
-      expect: "prompt",
-      echo: line,
-      what: `"${line}"`,
-      timeoutMs,
-    });
+    let raw = await this.send(line, timeoutMs);
     for (const [label, secret] of [
       ["login password", this.options.password],
       ["administrator password", this.options.adminPassword],
