@@ -6,6 +6,10 @@
 
 export type Ipv6Mode = "isatap" | "native";
 
+/** Amazon Linux 2023's kernel streams: its default 6.1, or 6.12. */
+export const GATEWAY_KERNELS = ["6.1", "6.12"] as const;
+export type GatewayKernel = (typeof GATEWAY_KERNELS)[number];
+
 export interface SiteConfig {
   /** [a-z0-9-]{1,32}; names every resource of the stack. */
   name: string;
@@ -41,6 +45,8 @@ export interface GatewayOptions {
   instanceType: string;
   /** Explicit AMI; when absent the latest Amazon Linux 2023 for the instance's arch is looked up. */
   amiId?: string;
+  /** The AL2023 kernel stream the looked-up image carries (both gateways boot the same). */
+  kernel: GatewayKernel;
   sshUser: string;
   sshAllowedCidrs: string[];
   bastion?: BastionConfig;

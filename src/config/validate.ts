@@ -25,6 +25,8 @@ import { ConfigReader, unknownKeyMessage } from "./reader";
 import { MAX_IPV6_FILTER_ID, RTX_MODELS, UNKNOWN_MODEL_LIMITS } from "./rtx-models";
 import {
   FailoverConfig,
+  GATEWAY_KERNELS,
+  GatewayKernel,
   GatewayOptions,
   GatewayPlacement,
   Ipv6Config,
@@ -48,6 +50,7 @@ export const CONFIG_KEYS = {
   gateway: [
     "instanceType",
     "amiId",
+    "kernel",
     "sshUser",
     "sshAllowedCidrs",
     "bastion",
@@ -269,6 +272,7 @@ function readGatewayOptions(
     "an EC2 instance type (e.g. t4g.nano)",
   );
   const amiId = awsId(r, `${p}.amiId`, o.amiId, "ami");
+  const kernel = readKernel(r, `${p}.kernel`, o.kernel);
   const sshUser = r.string(`${p}.sshUser`, o.sshUser, SSH_USER, "a Linux user name");
   const allowed =
     o.sshAllowedCidrs === undefined
@@ -293,12 +297,21 @@ function readGatewayOptions(
   return {
     instanceType: instanceType ?? "t4g.nano",
     ...(amiId ? { amiId } : {}),
+    kernel: kernel ?? "6.1",
     sshUser: sshUser ?? "ec2-user",
     sshAllowedCidrs: (allowed ?? []).map(formatIpv4Cidr).concat(allowed ? [] : vpc.cidrs),
     ...(bastion ? { bastion } : {}),
     interfaceName: interfaceName ?? "ens5",
     createVpcEndpoints: createVpcEndpoints ?? false,
   };
+}
+
+/** A string: YAML reads an unquoted 6.10 as the number 6.1, so numbers are refused, not guessed. */
+function readKernel(r: ConfigReader, p: string, value: unknown): GatewayKernel | undefined {
+  const expected = `${GATEWAY_KERNELS.map((k) => `"${k}"`).join(" or ")}, quoted`;
+  if (typeof value === "number")
+    return r.report(p, `must be ${expected} (got the number ${value})`);
+  return r.string(p, value, /^6\.(1|12)$/, expected) as GatewayKernel | undefined;
 }
 
 function readBastion(

@@ -13,6 +13,20 @@ function problemsAfter(kind: "isatap" | "native", mutate: Mutation): string[] {
 /** [what a network engineer got wrong, stack, mutation, expected key path, expected message part] */
 const MISTAKES: Array<[string, "isatap" | "native", Mutation, string, RegExp]> = [
   [
+    "kernel stream AL2023 does not ship",
+    "isatap",
+    (c) => (c[`${NS}:gateway`] = { ...c[`${NS}:gateway`], kernel: "6.6" }),
+    `${NS}:gateway.kernel`,
+    /"6\.1" or "6\.12", quoted/,
+  ],
+  [
+    "kernel stream unquoted (YAML reads 6.10 and 6.1 alike)",
+    "isatap",
+    (c) => (c[`${NS}:gateway`] = { ...c[`${NS}:gateway`], kernel: 6.1 }),
+    `${NS}:gateway.kernel`,
+    /"6\.1" or "6\.12", quoted/,
+  ],
+  [
     "site CIDR with host bits",
     "isatap",
     (c) => (c[`${NS}:site`].cidrs = ["192.168.10.1/24"]),
@@ -350,6 +364,7 @@ describe("stack config validation", () => {
     assert.ok(config);
     assert.deepEqual(config.gateway, {
       instanceType: "t4g.nano",
+      kernel: "6.1",
       sshUser: "ec2-user",
       sshAllowedCidrs: ["10.0.0.0/16"],
       interfaceName: "ens5",
