@@ -1,5 +1,5 @@
 /**
- * Apply or remove a command list on a YAMAHA RTX over SSH (DESIGN.md §7, §10):
+ * Apply or remove a command list on a YAMAHA RTX over SSH (docs/rtx.md; `--help`):
  *   npm run --silent rtx -- apply|remove --host H --port P --user U --host-key "<key>" --commands <file|->
  *     [--previous-env NAME | --previous <file>]   (apply: remove what the previous list set and
  *                                                  the new one dropped, after applying the new)
@@ -7,9 +7,19 @@
  * Exit 0 with one JSON object on stdout; 2 on a usage error; 1 with one line on stderr otherwise.
  */
 import { readFileSync } from "fs";
-import { CliArgs, commandLines, parseCliArgs, USAGE, UsageError } from "../src/rtx/cli-args";
+import {
+  CliArgs,
+  commandLines,
+  HELP,
+  parseCliArgs,
+  USAGE,
+  UsageError,
+  wantsHelp,
+} from "../src/rtx/cli-args";
 import { runRtx } from "../src/rtx/client";
-import { redact } from "../src/rtx/errors";
+import { CommandListError, redact } from "../src/rtx/errors";
+import { parseCommandList } from "../src/rtx/model";
+import { formatPlan } from "../src/rtx/plan-text";
 import {
   describePrevious,
   PreviousList,
@@ -25,29 +35,43 @@ function readPrevious(args: CliArgs): PreviousList | undefined {
   return undefined;
 }
 
+/** The command list, checked before anything connects: a bad line is a usage error (exit 2). */
+function readCommands(args: CliArgs): string[] {
+  const lines = commandLines(readFileSync(args.commands === "-" ? 0 : args.commands, "utf8"));
+  parseCommandList(lines);
+  return lines;
+}
+
 async function main(): Promise<number> {
+  if (wantsHelp(process.argv.slice(2))) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
   const password = process.env.RTX_PASSWORD;
   const adminPassword = process.env.RTX_ADMIN_PASSWORD;
   const secrets = [password, adminPassword];
   let args;
+  let commands: string[];
   try {
     args = parseCliArgs(process.argv.slice(2));
     if (password === undefined) throw new UsageError("RTX_PASSWORD is not set");
     if (adminPassword === undefined) throw new UsageError("RTX_ADMIN_PASSWORD is not set");
+    commands = readCommands(args);
   } catch (error) {
-    process.stderr.write(`rtx: ${(error as Error).message}\n${USAGE}\n`);
-    return 2;
+    const listError = error instanceof CommandListError;
+    const message = redact((error as Error).message, secrets);
+    process.stderr.write(`rtx: ${message}\n${listError ? "" : `${USAGE}\n`}`);
+    return error instanceof UsageError || listError ? 2 : 1;
   }
   const log = args.verbose
     ? (m: string) => process.stderr.write(`rtx: ${redact(m, secrets)}\n`)
     : undefined;
   try {
-    const text = readFileSync(args.commands === "-" ? 0 : args.commands, "utf8");
     const previous = readPrevious(args);
     if (previous) log?.(describePrevious(previous));
     const summary = await runRtx({
       action: args.action,
-      commands: commandLines(text),
+      commands,
       host: args.host,
       port: args.port,
       user: args.user,
@@ -58,8 +82,12 @@ async function main(): Promise<number> {
       longTimeoutMs: args.longTimeoutMs,
       dryRun: args.dryRun,
       previous,
+      adopt: args.adopt,
+      acceptUnsaved: args.acceptUnsaved,
+      backupConfig: args.backupConfig,
       log,
     });
+    if (args.dryRun) process.stderr.write(formatPlan(summary));
     process.stdout.write(`${JSON.stringify(summary)}\n`);
     return 0;
   } catch (error) {

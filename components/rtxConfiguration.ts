@@ -6,8 +6,11 @@ import { TOKEN_PREFIX } from "./lib/naming";
 
 /** Inputs of {@link RtxConfiguration}. */
 export interface RtxConfigurationArgs {
-  /** Where and how to reach the RTX (host, port, user, pinned host key). */
-  rtx: Pick<RtxConfig, "host" | "port" | "user" | "hostKey">;
+  /**
+   * Where and how to reach the RTX (host, port, user, pinned host key), and how to save: take
+   * over settings with our ids (`adopt`), keep the previous saved config in a spare file.
+   */
+  rtx: Pick<RtxConfig, "host" | "port" | "user" | "hostKey" | "adopt" | "backupConfig">;
   /** The rendered configuration lines, in order, `tunnel select` blocks included. */
   commands: string[];
   /** RTX login password (secret). */
@@ -45,6 +48,8 @@ export function rtxCommandLine(
     `--host-key ${shellQuote(rtx.hostKey)}`,
     "--commands -",
     ...(options.previousEnv ? [`--previous-env ${options.previousEnv}`] : []),
+    ...(action === "apply" && rtx.adopt ? ["--adopt"] : []),
+    ...(rtx.backupConfig !== undefined ? [`--backup-config ${rtx.backupConfig}`] : []),
   ].join(" ");
 }
 

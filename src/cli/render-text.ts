@@ -5,11 +5,18 @@ import { RenderedSite } from "../render/types";
 export function renderText(site: RenderedSite): string {
   const out: string[] = [
     `# site ${site.site} (${site.mode}): tunnel MTU ${site.tunnel.mtu}, TCP MSS ${site.tunnel.mss}`,
+    ...(site.tunnel.cappedFrom
+      ? [
+          `# (the path would carry ${site.tunnel.cappedFrom}; both ends get ${site.tunnel.mtu}, the ` +
+            "largest `ip tunnel mtu` an RTX takes)",
+        ]
+      : []),
     "",
     `## RTX configuration (RTX keepalive detects a dead tunnel in ${site.rtx.keepaliveDetectionMs} ms)`,
-    ...site.rtx.commands,
+    ...site.rtx.commands.flatMap(annotateCommand),
     "",
-    "## RTX removal (pulumi destroy, through `npm run rtx -- remove`)",
+    "## RTX removal: what `npm run rtx -- remove` derives from the list above (pulumi destroy).",
+    "## Not a file to feed it: remove takes the configuration list itself.",
     ...site.rtx.removeCommands.flatMap(annotateRemoval),
   ];
   for (const gateway of site.gateways) {
@@ -22,6 +29,22 @@ export function renderText(site: RenderedSite): string {
     }
   }
   return `${out.join("\n")}\n`;
+}
+
+/**
+ * Our secure filter line stands for "our id in the router's own list": the client merges it in
+ * before the list's reject-all entry and keeps every user entry, and creates no list where there
+ * is none. Typed by hand it would replace the whole list.
+ */
+function annotateCommand(line: string): string[] {
+  const secureFilter = /^(ipv6 \S+ secure filter \S+) (.+)$/.exec(line);
+  if (!secureFilter) return [line];
+  return [
+    `# the rtx client merges id(s) ${secureFilter[2]} into the router's own "${secureFilter[1]}" list`,
+    "# (before its reject-all entry, every user entry kept; no list is created where there is none);",
+    "# do not type the next line by hand: the RTX would replace the whole list with it",
+    line,
+  ];
 }
 
 /**

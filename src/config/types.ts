@@ -78,6 +78,11 @@ export interface RtxConfig {
   tunnelIds: [number, number];
   keepaliveIds: [number, number];
   ipv6FilterId: number;
+  model?: string;
+  /** Take over settings with our ids that the last applied list did not set (see docs/rtx.md). */
+  adopt?: boolean;
+  /** A spare saved-configuration file (1..4) that keeps the previous saved config at each save. */
+  backupConfig?: number;
 }
 
 export interface FailoverConfig {

@@ -71,6 +71,8 @@ export const CONFIG_KEYS = {
     "keepaliveIds",
     "ipv6FilterId",
     "model",
+    "adopt",
+    "backupConfig",
   ],
   failover: ["advertIntervalMs", "rtxKeepaliveIntervalS", "rtxKeepaliveCount"],
 } as const;
@@ -407,6 +409,11 @@ function readRtx(r: ConfigReader, value: unknown): RtxConfig | undefined {
   const ipv6FilterId = orDefault(o.ipv6FilterId, 101035, (v) =>
     r.integer(`${p}.ipv6FilterId`, v, 1, MAX_IPV6_FILTER_ID),
   );
+  const adopt = orDefault(o.adopt, false, (v) => r.boolean(`${p}.adopt`, v));
+  // Saved configuration files are 0..4 (command reference 56.3.4); 0 is the usual boot file,
+  // so a spare one is 1..4. Which file boots is checked on the router at every save.
+  const backupConfig =
+    o.backupConfig == null ? undefined : r.integer(`${p}.backupConfig`, o.backupConfig, 1, 4);
   if (
     !host ||
     !user ||
@@ -432,6 +439,8 @@ function readRtx(r: ConfigReader, value: unknown): RtxConfig | undefined {
     keepaliveIds,
     ipv6FilterId,
     ...(model ? { model } : {}),
+    ...(adopt ? { adopt } : {}),
+    ...(backupConfig !== undefined ? { backupConfig } : {}),
   };
 }
 

@@ -1,10 +1,12 @@
-/** Tunnel MTU and TCP MSS arithmetic (DESIGN.md §4). */
+/** Tunnel MTU and TCP MSS arithmetic (README "Derived values"; docs/rtx.md "Models" for the cap). */
 
 export const IPV6_HEADER = 40;
 export const IPV4_HEADER = 20;
 export const TCP_AND_IPV4_HEADERS = 40;
 export const MIN_LINK_MTU = 1280;
 export const MAX_LINK_MTU = 9001;
+/** The largest `ip tunnel mtu` an RTX takes (command reference 8.1.4: 64..1500). */
+export const MAX_RTX_TUNNEL_MTU = 1500;
 
 export interface MtuInputs {
   mode: "isatap" | "native";
@@ -20,13 +22,21 @@ export function isatapLinkMtu(underlayMtu: number): number {
 }
 
 /**
- * MTU of the ipip6 tunnel with `encaplimit none`: the IPv6 path less the outer IPv6 header, and
- * in isatap mode no more than what sit1 carries less that header.
+ * What the path lets the ipip6 tunnel carry with `encaplimit none`: the IPv6 path less the outer
+ * IPv6 header, and in isatap mode no more than what sit1 carries less that header.
  */
-export function tunnelMtu(inputs: MtuInputs): number {
+export function pathTunnelMtu(inputs: MtuInputs): number {
   const overPath = inputs.pathMtu - IPV6_HEADER;
   if (inputs.mode === "native") return overPath;
   return Math.min(overPath, isatapLinkMtu(inputs.underlayMtu) - IPV6_HEADER);
+}
+
+/**
+ * The MTU both tunnel ends get: what the path carries, capped at the RTX's maximum (a jumbo
+ * path still gives 1500 on both ends, so the two ends always agree).
+ */
+export function tunnelMtu(inputs: MtuInputs): number {
+  return Math.min(pathTunnelMtu(inputs), MAX_RTX_TUNNEL_MTU);
 }
 
 export function tcpMss(mtu: number): number {

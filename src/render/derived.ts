@@ -4,7 +4,7 @@ import { StackConfig } from "../config/types";
 import { parseIpv4 } from "../net/ipv4";
 import { parseIpv6 } from "../net/ipv6";
 import { isatapAddress, isatapLinkLocal } from "../net/isatap";
-import { isatapLinkMtu, tcpMss, tunnelMtu } from "../net/mtu";
+import { isatapLinkMtu, pathTunnelMtu, tcpMss, tunnelMtu } from "../net/mtu";
 import { TunnelFigures } from "./types";
 
 export const GATEWAY_NAMES = ["gw-a", "gw-b"] as const;
@@ -38,7 +38,8 @@ export function isatapLinkMtuOf(config: StackConfig): number {
 
 export function tunnelFigures(config: StackConfig): TunnelFigures {
   const mtu = tunnelMtu(config.ipv6);
-  return { mtu, mss: tcpMss(mtu) };
+  const pathAllows = pathTunnelMtu(config.ipv6);
+  return { mtu, mss: tcpMss(mtu), ...(pathAllows > mtu ? { cappedFrom: pathAllows } : {}) };
 }
 
 /**

@@ -5,6 +5,8 @@ export interface TunnelFigures {
   mtu: number;
   /** TCP MSS that the clamps produce: mtu - 40. */
   mss: number;
+  /** Present when the path allows more than the RTX takes: what it allows (mtu is then 1500). */
+  cappedFrom?: number;
 }
 
 export interface GatewayFile {

@@ -1,4 +1,4 @@
-/** Argument parsing for `npm run rtx -- apply|remove ...` (DESIGN.md §10). */
+/** Argument parsing for `npm run rtx -- apply|remove ...` (docs/rtx.md). */
 import { Action } from "./client";
 
 export interface CliArgs {
@@ -17,13 +17,46 @@ export interface CliArgs {
   previousEnv?: string;
   /** apply: a file with the previous apply's summary or the previous command list. */
   previousFile?: string;
+  /** apply: take over settings with our ids that the previous list did not set. */
+  adopt: boolean;
+  /** Save even over someone's unsaved changes in the running configuration. */
+  acceptUnsaved: boolean;
+  /** Spare saved-config file (1..4) to copy the boot configuration into before saving. */
+  backupConfig?: string;
+}
+
+/** `rtx --help` (or -h) anywhere: print HELP and nothing else. */
+export function wantsHelp(argv: string[]): boolean {
+  return argv.includes("--help") || argv.includes("-h");
 }
 
 export const USAGE =
   'usage: rtx apply|remove --host H --port P --user U --host-key "<type> <base64>" --commands <file|-> ' +
-  "[--previous-env NAME | --previous <file>] " +
+  "[--previous-env NAME | --previous <file>] [--adopt] [--accept-unsaved] [--backup-config 1-4] " +
   "[--timeout SECONDS] [--long-timeout SECONDS] [--dry-run] [--verbose]\n" +
   "passwords come from RTX_PASSWORD and RTX_ADMIN_PASSWORD";
+
+export const HELP = `${USAGE}
+
+Makes a YAMAHA RTX hold the lines of a command list (apply), or takes off the ones that are ours
+(remove), over its SSH console; see docs/rtx.md. The list may be in "show config" form (tunnel
+blocks indented) or as typed at a console ("tunnel select none" ends a block); it is checked
+before connecting: operations (save, exit, console ..., show ...) and tunnel commands outside a
+"tunnel select" are refused, naming the line.
+
+  --commands FILE|-      the list (- reads stdin)
+  --previous-env NAME    apply: the variable holding the previous apply's JSON summary
+  --previous FILE        apply: the previous summary, or the previous list itself
+  --adopt                apply: take over settings with our ids that the previous list did not set
+  --accept-unsaved       save even though the running config holds unsaved changes not ours
+  --backup-config N      before saving, copy the saved config the router boots from to file N (1-4)
+  --dry-run              read and plan; print the plan on stderr and the summary; change nothing
+  --timeout S            each console step (default 20)
+  --long-timeout S       show config, save, copy config (default 120)
+  --verbose              progress on stderr (never a password)
+
+Exit 0 with a JSON summary on stdout; 2 for a usage error or a list that cannot be applied;
+1 with one line on stderr when the router refused, or nothing was changed for safety.`;
 
 const VALUE_OPTIONS = [
   "--host",
@@ -35,8 +68,9 @@ const VALUE_OPTIONS = [
   "--long-timeout",
   "--previous-env",
   "--previous",
+  "--backup-config",
 ];
-const FLAGS = ["--dry-run", "--verbose"];
+const FLAGS = ["--dry-run", "--verbose", "--adopt", "--accept-unsaved"];
 
 export class UsageError extends Error {}
 
@@ -69,6 +103,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
     if (!values.get(required)) throw new UsageError(`${required} is required`);
   }
   checkPreviousOptions(action, values);
+  if (flags.has("--adopt") && action !== "apply") throw new UsageError("--adopt is for apply only");
+  const backupConfig = values.get("--backup-config");
+  if (backupConfig !== undefined && !/^[1-4]$/.test(backupConfig))
+    throw new UsageError("--backup-config takes a spare saved-config file, 1 to 4");
   const port = Number(values.get("--port") ?? "22");
   if (!Number.isInteger(port) || port < 1 || port > 65535)
     throw new UsageError("--port must be 1..65535");
@@ -85,6 +123,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
     verbose: flags.has("--verbose"),
     previousEnv: values.get("--previous-env"),
     previousFile: values.get("--previous"),
+    adopt: flags.has("--adopt"),
+    acceptUnsaved: flags.has("--accept-unsaved"),
+    backupConfig,
   };
 }
 

@@ -1,24 +1,27 @@
 /**
- * apply / remove a desired command list on a YAMAHA RTX, as DESIGN.md §7 describes:
- * read `show config`, send only what differs (in its `tunnel select` context), verify with a
- * second `show config`, restore the console settings, then `save`. On any error, undo what was
+ * apply / remove a desired command list on a YAMAHA RTX (docs/rtx.md): check the list before
+ * connecting, read `show config`, plan (every refusal happens there), make sure `save` would
+ * store nothing but this run's change, send only what differs (in its `tunnel select` context),
+ * verify with a second `show config`, restore the console settings, keep the previous saved
+ * configuration in the spare file the user named, then `save`. On any error, undo what was
  * sent, newest first, and leave administrator mode without saving.
  */
 import { ConsoleChange, consoleChanges, parseConsoleSettings } from "./console-settings";
-import { CommandRejectedError, ConnectionLostError, RtxError, VerificationError } from "./errors";
 import {
-  Plan,
-  planApply,
-  planRemove,
-  renderWithContexts,
-  Step,
-  undoLines,
-  wireLines,
-} from "./plan";
+  CommandRejectedError,
+  ConnectionLostError,
+  RtxError,
+  UnsafeConfigError,
+  VerificationError,
+} from "./errors";
+import { ConfigLine, makeLine, parseCommandList } from "./model";
+import { Plan, planApply, planRemove, SecureFilterOutcome } from "./plan";
 import { RtxSession, SessionOptions } from "./session";
 import type { PreviousList } from "./previous";
-import { parseShowConfig } from "./show-config";
+import { indexByKey, parseShowConfig } from "./show-config";
 import { findErrorLine, meaningfulLines } from "./terminal";
+import { bootConfigFile, describeChange, unexplained, unsavedChanges } from "./unsaved";
+import { renderWithContexts, Step, undoLines, wireLines } from "./wire";
 
 export type Action = "apply" | "remove";
 
@@ -30,6 +33,12 @@ export interface RunOptions extends SessionOptions {
   longTimeoutMs?: number;
   /** apply: the previously applied list; what it set and `commands` dropped is removed. */
   previous?: PreviousList;
+  /** apply: take over settings with our ids that the previous list did not set. */
+  adopt?: boolean;
+  /** Save even when the running configuration holds someone's unsaved changes. */
+  acceptUnsaved?: boolean;
+  /** A spare saved-configuration file (1..4) to copy the boot configuration into before saving. */
+  backupConfig?: string;
 }
 
 /** What the previous list was, in the summary (never the lines: the summary must not grow). */
@@ -61,6 +70,14 @@ export interface Summary {
   unchanged: number;
   /** Settings remove left alone because they are not ours. */
   skipped: string[];
+  /** What happened to the secure filter list(s): merged, already present, no list, removed. */
+  secureFilter: SecureFilterOutcome[];
+  /** The saved configuration the router boots from, when the run had to read it. */
+  bootConfig?: string;
+  /** Unsaved changes found in the running configuration and saved with ours (accepted). */
+  unsavedChanges?: string[];
+  /** Where the previous saved configuration was kept before this run's save. */
+  backup?: { from: string; to: string };
   saved: boolean;
   roundTrips: number;
   roundTripsByPhase: Record<string, number>;
@@ -87,7 +104,10 @@ class ConsoleGuard {
   async prepare(): Promise<void> {
     let output = await this.session.command("show config | grep console");
     if (findErrorLine(output)) output = await this.session.command("show config");
-    for (const change of consoleChanges(parseConsoleSettings(output))) {
+    const settings = parseConsoleSettings(output);
+    // The width the router prints at now: a setting left by an earlier, interrupted run counts.
+    if (settings.columns !== undefined) this.session.columns = Number(settings.columns);
+    for (const change of consoleChanges(settings)) {
       if (await this.trySet(change)) this.applied.push(change);
     }
   }
@@ -109,7 +129,9 @@ class ConsoleGuard {
       const change = this.applied[this.applied.length - 1];
       await sendConfigLine(this.session, change.restore);
       this.applied.pop();
-      if (change.setting === "columns") this.session.columns = 80;
+      if (change.setting === "columns") {
+        this.session.columns = Number(/columns (\d+)/.exec(change.restore)?.[1] ?? 80);
+      }
     }
   }
 }
@@ -127,6 +149,8 @@ class Run {
   /** A `tunnel select N` was sent and not yet closed. */
   openContext = false;
   reads = 0;
+  /** The router's configuration as last read. */
+  current: ConfigLine[] = [];
 
   constructor(
     session: RtxSession,
@@ -145,10 +169,56 @@ class Run {
     const output = await this.session.command("show config", this.options.longTimeoutMs);
     const error = findErrorLine(output);
     if (error) throw new RtxError(`"show config" failed: ${error}`);
-    const current = parseShowConfig(output, { columns: this.session.columns });
+    this.current = parseShowConfig(output, { columns: this.session.columns });
     return this.options.action === "apply"
-      ? planApply(this.options.commands, current, this.options.previous?.commands)
-      : planRemove(this.options.commands, current);
+      ? planApply(this.options.commands, this.current, {
+          previous: this.options.previous?.commands,
+          adopt: this.options.adopt,
+        })
+      : planRemove(this.options.commands, this.current);
+  }
+
+  /** The boot configuration's file number, from `show environment` ("0" when it names none). */
+  async readBootFile(): Promise<string> {
+    const output = await this.session.command("show environment", this.options.longTimeoutMs);
+    return bootConfigFile(output) ?? "0";
+  }
+
+  /**
+   * Refuses before any change when the running configuration differs from the saved one in a
+   * way our lists do not explain: `save` would make someone's unsaved work permanent too.
+   */
+  async checkUnsaved(bootFile: string): Promise<string[]> {
+    const output = await this.session.commandWithPasswords(
+      `show config ${bootFile}`,
+      this.options.longTimeoutMs,
+    );
+    const error = findErrorLine(output);
+    if (error) throw new RtxError(`"show config ${bootFile}" failed: ${error}`);
+    const saved = parseShowConfig(output, { columns: this.session.columns });
+    const ours = [
+      ...parseCommandList(this.options.commands),
+      ...parseCommandList(this.options.previous?.commands ?? []),
+    ];
+    const changes = unsavedChanges(this.current, saved);
+    const foreign = unexplained(changes, this.current, saved, ours).map(describeChange);
+    if (foreign.length > 0 && !this.options.acceptUnsaved) {
+      throw new UnsafeConfigError(
+        `the running configuration has ${foreign.length} unsaved change(s) that are not ours ` +
+          `(against saved config ${bootFile}: ${foreign.slice(0, 5).join(", ")}` +
+          `${foreign.length > 5 ? ", ..." : ""}); "save" would make them permanent too. ` +
+          "Save or undo them on the router first, or pass --accept-unsaved",
+      );
+    }
+    return foreign;
+  }
+
+  /** `copy config BOOT SPARE`: the way back to the configuration as it was saved before us. */
+  async backup(bootFile: string, spare: string): Promise<void> {
+    const line = `copy config ${bootFile} ${spare}`;
+    const output = await this.session.commandWithPasswords(line, this.options.longTimeoutMs);
+    const error = findErrorLine(output);
+    if (error) throw new RtxError(`"${line}" failed: ${error}`);
   }
 
   async send(steps: Step[]): Promise<void> {
@@ -160,15 +230,32 @@ class Run {
     }
   }
 
+  /**
+   * Reads the configuration again: every line must now read as sent (normalised: option order,
+   * spelling of addresses, defaults the firmware omits). A difference that this does not explain
+   * is reported with both lines; the caller then undoes.
+   */
   async verify(): Promise<void> {
     const again = await this.readPlan();
     const steps = allSteps(again);
-    if (steps.length > 0) {
-      const left = renderWithContexts(steps).join(" / ");
-      throw new VerificationError(
-        `after sending, "show config" still differs; it would still need: ${left}`,
+    if (steps.length === 0) return;
+    const byKey = indexByKey(this.current);
+    const differences = steps.map((step) => {
+      const removing = /^no\s/i.test(step.line);
+      const setting = makeLine(
+        removing ? step.line.replace(/^no\s+/i, "") : step.line,
+        step.context,
       );
-    }
+      const shown = byKey.get(setting.key)?.text;
+      const sent = `sent "${step.line}"${step.context ? ` in ${step.context.kind} ${step.context.id}` : ""}`;
+      if (removing) return `${sent}, the router still shows "${shown}"`;
+      return shown === undefined
+        ? `${sent}, the router does not show it`
+        : `${sent}, the router shows "${shown}"`;
+    });
+    throw new VerificationError(
+      `after sending, "show config" still differs: ${differences.join("; ")}`,
+    );
   }
 
   async save(): Promise<void> {
@@ -215,7 +302,7 @@ class Run {
       }
     }
     this.session.destroy();
-    const known = error instanceof RtxError || error.name === "OwnershipConflictError";
+    const known = error instanceof RtxError;
     const message = this.session.safe(
       `${known ? error.message : `unexpected error: ${error.message}`}; ${outcome}`,
     );
@@ -233,13 +320,21 @@ function previousInfo(previous: PreviousList): PreviousInfo {
   };
 }
 
+interface SaveRecord {
+  bootConfig?: string;
+  unsavedChanges?: string[];
+  backup?: { from: string; to: string };
+}
+
 /** Runs apply or remove; resolves with the summary, rejects with an RtxError (already undone). */
 export async function runRtx(options: RunOptions): Promise<Summary> {
   const started = Date.now();
+  parseCommandList(options.commands);
   const run = new Run(await RtxSession.open(options), options);
   const session = run.session;
   let saved = false;
   let plan: Plan;
+  const record: SaveRecord = {};
   try {
     session.phase = "admin";
     await session.enterAdmin();
@@ -247,7 +342,13 @@ export async function runRtx(options: RunOptions): Promise<Summary> {
     await run.guard.prepare();
     session.phase = "read";
     plan = await run.readPlan();
-    if (allSteps(plan).length > 0 && !options.dryRun) {
+    const changing = allSteps(plan).length > 0;
+    if (changing) {
+      record.bootConfig = await run.readBootFile();
+      const accepted = await run.checkUnsaved(record.bootConfig);
+      if (accepted.length > 0) record.unsavedChanges = accepted;
+    }
+    if (changing && !options.dryRun) {
       session.phase = "change";
       await run.send(allSteps(plan));
       session.phase = "verify";
@@ -255,8 +356,13 @@ export async function runRtx(options: RunOptions): Promise<Summary> {
     }
     session.phase = "console";
     await run.guard.restore();
-    if (allSteps(plan).length > 0 && !options.dryRun) {
+    if (changing && !options.dryRun) {
       session.phase = "save";
+      const boot = record.bootConfig ?? "0";
+      if (options.backupConfig) {
+        await run.backup(boot, options.backupConfig);
+        record.backup = { from: boot, to: options.backupConfig };
+      }
       await run.save();
       saved = true;
     }
@@ -282,6 +388,8 @@ export async function runRtx(options: RunOptions): Promise<Summary> {
     stale: renderWithContexts(plan.stale),
     unchanged: plan.unchanged,
     skipped: plan.skipped,
+    secureFilter: plan.secureFilter,
+    ...record,
     saved,
     roundTrips,
     roundTripsByPhase: { ...session.roundTrips },

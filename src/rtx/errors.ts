@@ -21,6 +21,33 @@ export class CommandRejectedError extends RtxError {
 }
 export class VerificationError extends RtxError {}
 
+/** A command list that cannot be applied as written; found before connecting. */
+export class CommandListError extends RtxError {
+  constructor(
+    readonly lineNumber: number,
+    readonly text: string,
+    reason: string,
+  ) {
+    super(`command list line ${lineNumber} "${maskSecretParameters(text)}": ${reason}`);
+  }
+}
+
+/** A line with its secret parameters (after `password`, `pre-shared-key`, ...) shown as ***. */
+export function maskSecretParameters(text: string): string {
+  const m = /^(.*?\b(?:password|pre-shared-key|secret|community)\b)\s+\S.*$/i.exec(text);
+  return m ? `${m[1]} ***` : text;
+}
+
+/** A setting with one of our ids (or in one of our tunnels) that is not ours to change. */
+export class OwnershipConflictError extends RtxError {
+  constructor(readonly conflicts: string[]) {
+    super(`refusing to change settings that are not ours: ${conflicts.join("; ")}`);
+  }
+}
+
+/** The router's configuration cannot be read or changed safely; nothing was sent. */
+export class UnsafeConfigError extends RtxError {}
+
 /** Replaces every occurrence of a secret with "***", for any text that may reach a log or error. */
 export function redact(text: string, secrets: Array<string | undefined>): string {
   let out = text;

@@ -2,6 +2,8 @@
  * The command-list model shared by the renderer and the SSH client: which context a line lives
  * in (`tunnel select N` blocks), what setting it sets (its "key"), and how to remove it.
  */
+import { contextKindOf, operationReason } from "./command-words";
+import { CommandListError } from "./errors";
 import { joinTokens, normalizeRouteNetwork, normalizeToken, tokenize } from "./normalize";
 
 /** A `tunnel select N` (or `pp select N`) block; null is the top level. */
@@ -20,6 +22,8 @@ export interface ConfigLine {
   key: string;
   /** Normalised form of the whole line: equal norms mean the router already has the line. */
   norm: string;
+  /** Read from `show config` without proof that it is whole (see show-config.ts). */
+  doubt?: string;
 }
 
 /** Commands that open a context block in `show config` and in our command lists. */
@@ -71,13 +75,37 @@ export function keyLength(tokens: string[]): number {
   return best;
 }
 
+/**
+ * `option=value` parameters the firmware may leave out of `show config` because they are the
+ * default (command reference 8.5.8: `ip keepalive` log=off, upwait=5, downwait=5, length=64,
+ * gateway-selection-rule=head).
+ */
+const DEFAULT_OPTIONS: Array<[string[], string[]]> = [
+  [
+    ["ip", "keepalive"],
+    ["log=off", "upwait=5", "downwait=5", "length=64", "gateway-selection-rule=head"],
+  ],
+];
+
+/** Trailing `option=value` parameters in one order, without the ones that are the default. */
+function normalizeOptions(tokens: string[]): string[] {
+  let start = tokens.length;
+  while (start > 0 && /^[a-z-]+=/.test(tokens[start - 1])) start--;
+  if (start === tokens.length) return tokens;
+  const defaults = DEFAULT_OPTIONS.find(([head]) => head.every((w, i) => tokens[i] === w));
+  const options = tokens.slice(start).filter((t) => !defaults?.[1].includes(t));
+  return [...tokens.slice(0, start), ...options.sort()];
+}
+
 function normalizeTokens(tokens: string[]): string[] {
   // A description is one parameter; compare its words however the router quotes them.
   if (tokens[0]?.toLowerCase() === "description" && tokens.length > 3) {
     return normalizeTokens([...tokens.slice(0, 2), tokens.slice(2).join(" ")]);
   }
   const isRoute = /^ipv?6?$/i.test(tokens[0] ?? "") && tokens[1]?.toLowerCase() === "route";
-  return tokens.map((t, i) => (isRoute && i === 2 ? normalizeRouteNetwork(t) : normalizeToken(t)));
+  return normalizeOptions(
+    tokens.map((t, i) => (isRoute && i === 2 ? normalizeRouteNetwork(t) : normalizeToken(t))),
+  );
 }
 
 /** Builds the model of one line (without indentation) in a context. */
@@ -112,26 +140,68 @@ export function selectLine(context: Context | null, previous: Context | null): s
 }
 
 /**
- * Parses a desired command list: `tunnel select N` opens a block, lines indented by a space
- * belong to it, and an unindented line (or `tunnel select none`) closes it.
+ * Parses a command list in either form the RTX shows or takes: as `show config` prints it (lines
+ * of a `tunnel select N` block indented by one space) or as typed at the console (no
+ * indentation, `tunnel select none` closing a block). As on the router, the selection decides,
+ * not the indentation: it lasts until the next `select`; an interface command (`tunnel
+ * endpoint`, `ip tunnel mtu`, ...) goes to the selected tunnel and is refused without one; a
+ * global command is global wherever it stands, except that an indented line stays in its block
+ * (`show config` prints some global settings there); `tunnel enable N` belongs to tunnel N. Operations (`save`, `exit`, `console ...`, `show ...`) are refused. Errors name
+ * the line (CommandListError) and are found before anything is sent. `lenient` reads a saved
+ * configuration instead: nothing is refused.
  */
-export function parseCommandList(commands: string[]): ConfigLine[] {
+export function parseCommandList(
+  commands: string[],
+  options: { lenient?: boolean } = {},
+): ConfigLine[] {
   const lines: ConfigLine[] = [];
-  let context: Context | null = null;
-  for (const raw of commands) {
-    if (raw.trim() === "" || raw.trim().startsWith("#")) continue;
-    const selected = selectedContext(raw);
-    if (selected !== undefined) {
-      context = selected;
-      continue;
+  let selected: Context | null = null;
+  commands.forEach((raw, index) => {
+    const text = raw.trim();
+    if (text === "" || text.startsWith("#")) return;
+    const fail = (reason: string): never => {
+      throw new CommandListError(index + 1, text, reason);
+    };
+    const select = selectedContext(text);
+    if (select !== undefined) {
+      selected = select;
+      return;
     }
+    const tokens = tokenize(text);
+    const operation = options.lenient ? null : operationReason(tokens);
+    if (operation) fail(`cannot be part of a configuration list: ${operation}`);
     const indented = /^\s/.test(raw);
-    if (!indented) context = null;
-    else if (!context)
-      throw new Error(`indented line outside a "tunnel select" block: ${raw.trim()}`);
-    lines.push(makeLine(raw, context));
-  }
+    const context = options.lenient
+      ? (tunnelEnableHome(tokens) ?? (indented || contextKindOf(tokens) ? selected : null))
+      : lineContext(tokens, selected, indented, fail);
+    lines.push(makeLine(text, context));
+  });
   return lines;
+}
+
+/** The context a list line lives in, given the interface selected when it is typed. */
+function lineContext(
+  tokens: string[],
+  selected: Context | null,
+  indented: boolean,
+  fail: (reason: string) => never,
+): Context | null {
+  const enable = tunnelEnableHome(tokens);
+  if (enable) return enable;
+  const kind = contextKindOf(tokens);
+  if (kind) {
+    if (!selected) fail(`a ${kind} command outside a "${kind} select N" block`);
+    if (selected.kind !== kind) fail(`a ${kind} command inside "${contextLabel(selected)}"`);
+    return selected;
+  }
+  return indented ? selected : null;
+}
+
+/** `tunnel enable N` (and its `no` form) lives in tunnel N, wherever it is typed. */
+function tunnelEnableHome(tokens: string[]): Context | null {
+  const body = tokens[0]?.toLowerCase() === "no" ? tokens.slice(1) : tokens;
+  if (body[0]?.toLowerCase() !== "tunnel" || body[1]?.toLowerCase() !== "enable") return null;
+  return /^\d+$/.test(body[2] ?? "") ? { kind: "tunnel", id: body[2] } : null;
 }
 
 /** True for `ip|ipv6 <if> secure filter <dir> ...`: we merge our ids into the user's list. */

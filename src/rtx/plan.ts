@@ -1,10 +1,12 @@
 /**
  * Plans what to send: given the desired lines and the router's `show config`, the exact lines
- * (with their `tunnel select` context) and, for each, the line that undoes it.
+ * (with their `tunnel select` context) and, for each, the line that undoes it. Every refusal
+ * (a setting that is not ours, a line that could not be read whole, a list that would grow past
+ * the router's limit) happens here, before anything is sent.
  */
+import { OwnershipConflictError, UnsafeConfigError } from "./errors";
 import {
   ConfigLine,
-  Context,
   contextLabel,
   isSecureFilter,
   makeLine,
@@ -12,28 +14,33 @@ import {
   parseCommandList,
   removalLine,
   removalRank,
-  selectLine,
 } from "./model";
-import { judgeContexts, lineJudge, LineJudge, Ownership } from "./ownership";
+import { idSetting, judgeContexts, lineJudge, LineJudge, Ownership } from "./ownership";
+import { indexByKey } from "./show-config";
 import { ownedLines, projectConfig, staleLines } from "./stale";
 import {
   containsOurIds,
+  entryCount,
   isEmptyList,
+  listName,
+  MAX_SECURE_FILTER_ENTRIES,
   mergeOurIds,
   parseSecureFilter,
+  rejectAllIds,
   renderSecureFilter,
   sharesAnyId,
   withoutOurIds,
 } from "./secure-filter";
+import { ContextLine, renderWithContexts, Step } from "./wire";
 
-export interface ContextLine {
-  context: Context | null;
-  line: string;
-}
-
-export interface Step extends ContextLine {
-  /** What puts the router back as it was before this step. */
-  undo: ContextLine;
+/** What a run did (or would do) to a secure filter list, for the summary. */
+export interface SecureFilterOutcome {
+  /** The list, e.g. `ipv6 lan2 secure filter in`. */
+  list: string;
+  outcome: "merged" | "present" | "no-list" | "removed" | "list-removed" | "absent";
+  /** Entries (static and dynamic) in the list once the run is done. */
+  entries: number;
+  note: string;
 }
 
 export interface Plan {
@@ -48,13 +55,14 @@ export interface Plan {
   unchanged: number;
   /** Settings left alone because they are not ours (remove, or stale on apply), with the reason. */
   skipped: string[];
+  secureFilter: SecureFilterOutcome[];
 }
 
-export class OwnershipConflictError extends Error {
-  constructor(readonly conflicts: string[]) {
-    super(`refusing to change settings that are not ours: ${conflicts.join("; ")}`);
-    this.name = "OwnershipConflictError";
-  }
+export interface ApplyOptions {
+  /** The list applied last time (Pulumi's state): lines it set verbatim are ours. */
+  previous?: string[];
+  /** Take over settings with our ids that we did not set. */
+  adopt?: boolean;
 }
 
 function removal(line: ConfigLine): ContextLine {
@@ -65,29 +73,95 @@ function restore(line: ConfigLine): ContextLine {
   return { context: line.context, line: line.text };
 }
 
-function secureFilterStepForApply(
-  wanted: ConfigLine,
-  existing: ConfigLine | undefined,
-): Step | null {
-  const ours = parseSecureFilter(wanted);
-  const list = existing ? parseSecureFilter(existing) : null;
-  if (containsOurIds(list, ours)) return null;
-  const merged = renderSecureFilter(mergeOurIds(list, ours));
-  const undo = existing ? restore(existing) : removal(wanted);
-  return { context: null, line: merged, undo };
+/**
+ * Refuses, before anything is sent, to rewrite or judge a line that was not read whole. A line
+ * that reads exactly as the one we expect there is proven by that match.
+ */
+function requireWhole(existing: ConfigLine | undefined, expected: ConfigLine): void {
+  if (!existing?.doubt || existing.norm === expected.norm) return;
+  throw new UnsafeConfigError(
+    `cannot read "${existing.text}" whole from "show config" (${existing.doubt}); ` +
+      "this run would compare or rewrite that setting, so nothing was changed. " +
+      "Check the line on the router's console and run again",
+  );
 }
 
-function secureFilterStepForRemove(
+interface SecureFilterPlan {
+  step: Step | null;
+  outcome: SecureFilterOutcome;
+}
+
+function secureFilterForApply(
   wanted: ConfigLine,
   existing: ConfigLine | undefined,
-): Step | null {
-  if (!existing) return null;
+  current: ConfigLine[],
+): SecureFilterPlan {
   const ours = parseSecureFilter(wanted);
-  const list = parseSecureFilter(existing);
-  if (!sharesAnyId(list, ours)) return null;
-  const rest = withoutOurIds(list, ours);
-  const line = isEmptyList(rest) ? removalLine(existing) : renderSecureFilter(rest);
-  return { context: null, line, undo: restore(existing) };
+  const list = listName(ours);
+  if (!existing) {
+    const note =
+      `the router has no "${list}" list, so that interface filters nothing and protocol 4 ` +
+      "already passes; a new list would drop everything it does not pass (ND, DHCPv6, a " +
+      "DS-Lite AFTR's protocol 4), so none was created";
+    return { step: null, outcome: { list, outcome: "no-list", entries: 0, note } };
+  }
+  const have = parseSecureFilter(existing);
+  if (containsOurIds(have, ours)) {
+    const note = `our id(s) ${ours.staticIds.join(" ")} already in the list`;
+    return { step: null, outcome: { list, outcome: "present", entries: entryCount(have), note } };
+  }
+  const merged = mergeOurIds(have, ours, rejectAllIds(current, have));
+  if (entryCount(merged) > MAX_SECURE_FILTER_ENTRIES) {
+    throw new UnsafeConfigError(
+      `adding our id to "${list}" would make ${entryCount(merged)} entries, more than the ` +
+        `${MAX_SECURE_FILTER_ENTRIES} the router takes in one list; nothing was changed`,
+    );
+  }
+  const at = merged.staticIds.indexOf(ours.staticIds[0]);
+  const where =
+    at + 1 < merged.staticIds.length
+      ? `before ${merged.staticIds[at + 1]}`
+      : "last of the static ids";
+  const note = `our id ${ours.staticIds.join(" ")} put ${where}; the user's ${entryCount(have)} entries kept in order`;
+  return {
+    step: { context: null, line: renderSecureFilter(merged), undo: restore(existing) },
+    outcome: { list, outcome: "merged", entries: entryCount(merged), note },
+  };
+}
+
+function secureFilterForRemove(
+  wanted: ConfigLine,
+  existing: ConfigLine | undefined,
+): SecureFilterPlan {
+  const ours = parseSecureFilter(wanted);
+  const list = listName(ours);
+  const have = existing ? parseSecureFilter(existing) : null;
+  if (!existing || !have || !sharesAnyId(have, ours)) {
+    const note = `none of our ids is in a "${list}" list`;
+    return {
+      step: null,
+      outcome: { list, outcome: "absent", entries: have ? entryCount(have) : 0, note },
+    };
+  }
+  const rest = withoutOurIds(have, ours);
+  const emptied = isEmptyList(rest);
+  const step = {
+    context: null,
+    line: emptied ? removalLine(existing) : renderSecureFilter(rest),
+    undo: restore(existing),
+  };
+  const note = emptied
+    ? "our id was the only entry, so the line was removed"
+    : `our id(s) taken out; the user's ${entryCount(rest)} entries kept in order`;
+  return {
+    step,
+    outcome: {
+      list,
+      outcome: emptied ? "list-removed" : "removed",
+      entries: entryCount(rest),
+      note,
+    },
+  };
 }
 
 /** Foreign blocks among those the given lines use (a retired block may be foreign: not a conflict). */
@@ -99,33 +173,40 @@ function foreignAmong(ownership: Ownership, lines: ConfigLine[]): string[] {
 }
 
 function describeConflict(existing: ConfigLine, wanted: ConfigLine): string {
-  return `"${existing.text}" is on the router and is not ours (we would set "${wanted.text}")`;
+  return (
+    `"${existing.text}" is on the router and is not ours (we would set "${wanted.text}"; ` +
+    `the list applied last time did not set it): choose another id in ${idSetting(existing)}, ` +
+    "or adopt it explicitly (--adopt, stack setting rtx.adopt)"
+  );
 }
 
 /**
  * Lines to send so the router has every desired line, then (given the previously applied list)
  * lines that take out what the previous list set and the desired one dropped. Throws
- * OwnershipConflictError before anything is sent.
+ * OwnershipConflictError or UnsafeConfigError before anything is sent.
  */
 export function planApply(
   desiredCommands: string[],
   current: ConfigLine[],
-  previousCommands: string[] = [],
+  options: ApplyOptions = {},
 ): Plan {
   const desired = parseCommandList(desiredCommands);
-  const previous = parseCommandList(previousCommands);
+  const previous = parseCommandList(options.previous ?? []);
   const owned = ownedLines(desired, previous);
-  const ownership = judgeContexts(owned, current);
-  const judge = lineJudge(owned, current, ownership);
-  const byKey = new Map(current.map((l) => [l.key, l]));
+  const ownership = judgeContexts(owned, current, options);
+  const judge = lineJudge(ownership, previous, options);
+  const byKey = indexByKey(current);
   const conflicts = foreignAmong(ownership, desired);
   const steps: Step[] = [];
+  const secureFilter: SecureFilterOutcome[] = [];
   let unchanged = 0;
   for (const wanted of desired) {
     const existing = byKey.get(wanted.key);
+    requireWhole(existing, wanted);
     if (isSecureFilter(wanted)) {
-      const step = secureFilterStepForApply(wanted, existing);
-      if (step) steps.push(step);
+      const plan = secureFilterForApply(wanted, existing, current);
+      secureFilter.push(plan.outcome);
+      if (plan.step) steps.push(plan.step);
       else unchanged++;
       continue;
     }
@@ -134,7 +215,7 @@ export function planApply(
       continue;
     }
     if (ownership.foreignContexts.has(contextLabel(wanted.context))) continue;
-    if (existing && !judge.mayChange(existing, wanted)) {
+    if (existing && !judge.mayChange(existing)) {
       conflicts.push(describeConflict(existing, wanted));
       continue;
     }
@@ -143,12 +224,14 @@ export function planApply(
   }
   if (conflicts.length > 0) throw new OwnershipConflictError(conflicts);
   const needed = withoutLoneHiddenDefaults(steps, byKey);
-  const stale = removalPlan(staleLines(previous, desired), projectConfig(current, needed), owned);
+  const staleTargets = staleLines(previous, desired);
+  const stale = removalPlan(staleTargets, projectConfig(current, needed), ownership, judge);
   return {
     steps: needed,
     stale: stale.steps,
     unchanged: unchanged + steps.length - needed.length,
     skipped: stale.skipped,
+    secureFilter: [...secureFilter, ...stale.secureFilter.filter((o) => o.outcome !== "absent")],
   };
 }
 
@@ -165,18 +248,6 @@ function withoutLoneHiddenDefaults(steps: Step[], current: Map<string, ConfigLin
     return !steps.some((other) => other !== step && contextLabel(other.context) === label);
   };
   return steps.filter((step) => !isLoneDefault(step));
-}
-
-function removalStep(
-  wanted: ConfigLine,
-  existing: ConfigLine | undefined,
-  judge: LineJudge,
-): Step | string | null {
-  if (!existing) return null;
-  if (existing.norm !== wanted.norm && !judge.mayChange(existing, wanted)) {
-    return `left "${existing.text}" alone: it is not ours`;
-  }
-  return { context: existing.context, line: removalLine(existing), undo: restore(existing) };
 }
 
 /** Orders removal: routes, keepalives, tunnel blocks (`tunnel enable` first), secure filter, filters. */
@@ -201,38 +272,45 @@ function removalOrder(desired: ConfigLine[]): ConfigLine[] {
   return indexed.map((x) => x.line);
 }
 
-/** Lines that take every desired setting that is ours off the router, leaving the rest. */
-export function planRemove(desiredCommands: string[], current: ConfigLine[]): Plan {
-  const desired = parseCommandList(desiredCommands);
-  return { ...removalPlan(desired, current, desired), stale: [] };
+/** Lines that take every listed setting that is ours off the router, leaving the rest. */
+export function planRemove(commands: string[], current: ConfigLine[]): Plan {
+  const listed = parseCommandList(commands);
+  const ownership = judgeContexts(listed, current);
+  return { ...removalPlan(listed, current, ownership, lineJudge(ownership, listed)), stale: [] };
 }
 
-/**
- * Lines that take the target settings off the router where they are ours, in a safe order.
- * `owned` are the lines whose tunnel blocks count as ours (see ownedLines).
- */
+/** Lines that take the target settings off the router where they are ours, in a safe order. */
 function removalPlan(
   targets: ConfigLine[],
   current: ConfigLine[],
-  owned: ConfigLine[],
+  ownership: Ownership,
+  judge: LineJudge,
 ): Omit<Plan, "stale"> {
-  const ownership = judgeContexts(owned, current);
-  const judge = lineJudge(owned, current, ownership);
-  const byKey = new Map(current.map((l) => [l.key, l]));
+  const byKey = indexByKey(current);
   const steps: Step[] = [];
+  const secureFilter: SecureFilterOutcome[] = [];
   const skipped = foreignAmong(ownership, targets).map((why) => `left alone: ${why}`);
   let unchanged = 0;
-  for (const wanted of removalOrder(targets)) {
-    if (ownership.foreignContexts.has(contextLabel(wanted.context))) continue;
-    const existing = byKey.get(wanted.key);
-    const step = isSecureFilter(wanted)
-      ? secureFilterStepForRemove(wanted, existing)
-      : removalStep(wanted, existing, judge);
-    if (step === null) unchanged++;
-    else if (typeof step === "string") skipped.push(step);
-    else steps.push(step);
+  for (const listed of removalOrder(targets)) {
+    if (ownership.foreignContexts.has(contextLabel(listed.context))) continue;
+    const existing = byKey.get(listed.key);
+    requireWhole(existing, listed);
+    if (isSecureFilter(listed)) {
+      const plan = secureFilterForRemove(listed, existing);
+      secureFilter.push(plan.outcome);
+      if (plan.step) steps.push(plan.step);
+      else unchanged++;
+    } else if (!existing) unchanged++;
+    else if (!judge.mayRemove(existing, listed)) {
+      skipped.push(`left "${existing.text}" alone: it is not ours (we set "${listed.text}")`);
+    } else
+      steps.push({
+        context: existing.context,
+        line: removalLine(existing),
+        undo: restore(existing),
+      });
   }
-  return { steps, unchanged, skipped };
+  return { steps, unchanged, skipped, secureFilter };
 }
 
 /**
@@ -251,47 +329,3 @@ export function removalCommands(commands: string[]): string[] {
   );
   return renderWithContexts(steps, { indent: true });
 }
-
-function sameContext(a: Context | null, b: Context | null): boolean {
-  return contextLabel(a) === contextLabel(b);
-}
-
-export interface WireLine {
-  line: string;
-  /** The step this line carries out; absent for `tunnel select` lines. */
-  step?: number;
-}
-
-/**
- * Inserts `tunnel select N` whenever the context changes and closes with `tunnel select none`.
- * With `indent`, lines inside a block get one leading space (the `show config` layout) and
- * a block ends at the next unindented line instead.
- */
-export function wireLines(steps: ContextLine[], options: { indent?: boolean } = {}): WireLine[] {
-  const out: WireLine[] = [];
-  let context: Context | null = null;
-  steps.forEach((step, index) => {
-    if (!sameContext(context, step.context)) {
-      if (step.context || !options.indent) out.push({ line: selectLine(step.context, context) });
-      context = step.context;
-    }
-    out.push({ line: options.indent && context ? ` ${step.line}` : step.line, step: index });
-  });
-  if (context && !options.indent) out.push({ line: selectLine(null, context) });
-  return out;
-}
-
-export function renderWithContexts(
-  steps: ContextLine[],
-  options: { indent?: boolean } = {},
-): string[] {
-  return wireLines(steps, options).map((w) => w.line);
-}
-
-/** Wire lines that undo the given (sent) steps, newest first. */
-export function undoLines(sent: Step[]): string[] {
-  return renderWithContexts([...sent].reverse().map((s) => s.undo));
-}
-
-/** Re-exported for callers that build lines by hand (tests, the renderer). */
-export { makeLine };

@@ -1,5 +1,5 @@
 /**
- * The site RTX's configuration lines (DESIGN.md §6, §7), checked against YAMAHA's command
+ * The site RTX's configuration lines (docs/rtx.md), checked against YAMAHA's command
  * reference Rev.23.02.02. Lines inside a `tunnel select N` block are indented by one space, the
  * way `show config` prints them; the RTX client sends them in that context.
  *

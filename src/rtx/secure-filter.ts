@@ -1,10 +1,16 @@
 /**
- * `ipv6 <if> secure filter in <ids...> [dynamic <ids...>]` is a list the user owns. Our line
- * means "these ids must be in the list": we insert them at the front (filters match in order,
- * and a user's list usually ends in a reject) and, on removal, take out only our ids.
+ * `ip|ipv6 <if> secure filter in|out <ids...> [dynamic <ids...>]` is a list the user owns. A
+ * list drops every packet that none of its entries matches, so a list must never be created
+ * where there was none (with none, nothing is filtered). Our line means "our ids must be in the
+ * list": they go in among the user's static entries before the first filter that rejects
+ * everything (else at the end of the static part, before the implicit drop), every user entry
+ * keeps its place, and removal takes out only our ids, so the list comes back exactly.
  */
 import { ConfigLine } from "./model";
 import { joinTokens } from "./normalize";
+
+/** The command reference's limit on static and dynamic ids in one list. */
+export const MAX_SECURE_FILTER_ENTRIES = 129;
 
 export interface SecureFilterList {
   /** `ipv6 lan2 secure filter in`, as tokens. */
@@ -27,22 +33,49 @@ export function renderSecureFilter(list: SecureFilterList): string {
   return joinTokens([...list.head, ...list.staticIds, ...dynamicPart]);
 }
 
-export function isEmptyList(list: SecureFilterList): boolean {
-  return list.staticIds.length === 0 && list.dynamicIds.length === 0;
+/** The list's name, e.g. `ipv6 lan2 secure filter in`. */
+export function listName(list: SecureFilterList): string {
+  return joinTokens(list.head);
 }
 
-/** The list with our ids at the front (those not already in it), keeping every user entry. */
+export function entryCount(list: SecureFilterList): number {
+  return list.staticIds.length + list.dynamicIds.length;
+}
+
+export function isEmptyList(list: SecureFilterList): boolean {
+  return entryCount(list) === 0;
+}
+
+/**
+ * Ids of the filters (`ip filter` for an `ip` list, `ipv6 filter` for an `ipv6` list) that
+ * reject every packet: `reject`, `reject-log` or `reject-nolog` with every field `*`.
+ */
+export function rejectAllIds(current: ConfigLine[], list: SecureFilterList): Set<string> {
+  const family = list.head[0].toLowerCase();
+  const ids = new Set<string>();
+  for (const line of current) {
+    const [command, kind, id, action, ...fields] = line.tokens.map((t) => t.toLowerCase());
+    if (line.context || command !== family || kind !== "filter" || !/^\d+$/.test(id ?? ""))
+      continue;
+    if (/^reject(-log|-nolog)?$/.test(action ?? "") && fields.every((f) => f === "*")) ids.add(id);
+  }
+  return ids;
+}
+
+/** The list with our missing ids in: before the first reject-all static entry, else last. */
 export function mergeOurIds(
-  current: SecureFilterList | null,
+  current: SecureFilterList,
   ours: SecureFilterList,
+  rejectAll: Set<string>,
 ): SecureFilterList {
-  if (!current) return ours;
   const missing = ours.staticIds.filter((id) => !current.staticIds.includes(id));
   const missingDynamic = ours.dynamicIds.filter((id) => !current.dynamicIds.includes(id));
+  const firstReject = current.staticIds.findIndex((id) => rejectAll.has(id));
+  const at = firstReject >= 0 ? firstReject : current.staticIds.length;
   return {
     head: current.head,
-    staticIds: [...missing, ...current.staticIds],
-    dynamicIds: [...missingDynamic, ...current.dynamicIds],
+    staticIds: [...current.staticIds.slice(0, at), ...missing, ...current.staticIds.slice(at)],
+    dynamicIds: [...current.dynamicIds, ...missingDynamic],
   };
 }
 
@@ -55,8 +88,7 @@ export function withoutOurIds(current: SecureFilterList, ours: SecureFilterList)
   };
 }
 
-export function containsOurIds(current: SecureFilterList | null, ours: SecureFilterList): boolean {
-  if (!current) return false;
+export function containsOurIds(current: SecureFilterList, ours: SecureFilterList): boolean {
   return (
     ours.staticIds.every((id) => current.staticIds.includes(id)) &&
     ours.dynamicIds.every((id) => current.dynamicIds.includes(id))

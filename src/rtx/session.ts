@@ -172,6 +172,41 @@ export class RtxSession {
     return dropPromptLine(stripEcho(text, line)).replace(/^\n+/, "");
   }
 
+  /**
+   * A command that may ask for the passwords first (`show config N` asks for the login and then
+   * the administrator password, command reference 57.2). The passwords are typed, never logged;
+   * a refusal fails clearly.
+   */
+  async commandWithPasswords(line: string, timeoutMs?: number): Promise<string> {
+    this.count();
+    this.log(`> ${line}`);
+    let raw = await this.exchange(`${line}\r`, {
+      expect: "prompt",
+      echo: line,
+      what: `"${line}"`,
+      timeoutMs,
+    });
+    for (const [label, secret] of [
+      ["login password", this.options.password],
+      ["administrator password", this.options.adminPassword],
+    ] as const) {
+      if (!endsWithPasswordPrompt(raw.toString("latin1").replace(/\r/g, ""))) break;
+      this.count();
+      this.log(`> (${label})`);
+      raw = await this.exchange(`${secret}\r`, {
+        expect: "prompt",
+        echo: null,
+        what: `the answer to the ${label} for "${line}"`,
+        timeoutMs,
+      });
+    }
+    if (endsWithPasswordPrompt(raw.toString("latin1").replace(/\r/g, ""))) {
+      await this.exchange("\r", { expect: "prompt", echo: null, what: "the prompt" });
+      throw new AuthenticationError(`the router refused the passwords it asked for "${line}"`);
+    }
+    return this.outputOf(raw, "");
+  }
+
   /** `administrator` and the admin password; fails clearly when the password is wrong. */
   async enterAdmin(): Promise<void> {
     this.count();

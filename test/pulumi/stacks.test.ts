@@ -347,6 +347,11 @@ for (const mode of ["isatap", "native"] as const) {
       assert.ok(String(push.inputs.update).endsWith("--previous-env PULUMI_COMMAND_STDOUT"));
       assert.ok(!String(push.inputs.create).includes("--previous"));
       assert.ok(!String(push.inputs.delete).includes("--previous"));
+      // The example stacks neither adopt nor name a spare config file: the safe defaults.
+      assert.ok(!/--adopt|--backup-config|--accept-unsaved/.test(String(push.inputs.update)));
+      const chosen = { ...config.rtx, adopt: true, backupConfig: 2 };
+      assert.match(rtxCommandLine("apply", chosen), / --adopt --backup-config 2$/);
+      assert.match(rtxCommandLine("remove", chosen), /--commands - --backup-config 2$/);
       assert.strictEqual(push.inputs.addPreviousOutputInEnv, true);
       assert.deepStrictEqual(secretValue(push.inputs.environment), {
         RTX_PASSWORD: TEST_SECRETS.rtxPassword,

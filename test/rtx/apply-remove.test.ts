@@ -46,7 +46,7 @@ describe("rtx client against the fake router", function () {
       assertUserConfigIntact(h, "saved");
       assert.strictEqual(
         h.rtx.saved.find("ipv6 lan2 secure filter in"),
-        "ipv6 lan2 secure filter in 101035 101000 101001 101099 dynamic 101080",
+        "ipv6 lan2 secure filter in 101000 101001 101035 101099 dynamic 101080",
       );
       // The console settings we needed are not left in the configuration.
       assert.strictEqual(h.rtx.saved.find("console"), undefined);
@@ -80,7 +80,7 @@ describe("rtx client against the fake router", function () {
     const summary = await h.run("apply");
     assert.ok(!summary.sent.some((l) => l.startsWith("ipv6 filter")));
     assert.deepStrictEqual(summary.sent.slice(0, 6), [
-      "ipv6 lan2 secure filter in 101035 101000 101001 101099 dynamic 101080",
+      "ipv6 lan2 secure filter in 101000 101001 101035 101099 dynamic 101080",
       "tunnel select 1",
       "ip tunnel mtu 1440",
       "ip tunnel tcp mss limit auto",

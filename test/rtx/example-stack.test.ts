@@ -7,7 +7,7 @@ import { Harness, startFake, USER_CONFIG } from "./helpers";
 
 const STACKS = path.resolve(__dirname, "..", "..", "stacks");
 
-/** Round trips of apply/remove for the rendered example stacks (issue 4 asks for the figure). */
+/** Round trips of apply/remove for the rendered example stacks (docs/rtx.md quotes the figure). */
 describe("rtx client on the rendered example stacks", function () {
   this.timeout(30000);
   let h: Harness;

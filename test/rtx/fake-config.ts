@@ -3,9 +3,15 @@
  * would have), a key → line store built on the client's own model, and `show config` display
  * with the router's own normalisation (host routes without /32, IPv6 addresses canonical).
  */
-import { ConfigLine, contextLabel, Context, makeLine, selectedContext } from "../../src/rtx/model";
+import {
+  ConfigLine,
+  contextLabel,
+  Context,
+  makeLine,
+  parseCommandList,
+  selectedContext,
+} from "../../src/rtx/model";
 import { canonicalIpv6, joinTokens, tokenize } from "../../src/rtx/normalize";
-import { parseShowConfig } from "../../src/rtx/show-config";
 
 export type ConsoleError =
   "invalid-command" | "parameter-count" | "invalid-parameter" | "no-tunnel-selected";
@@ -151,9 +157,24 @@ interface Stored {
 export class FakeConfig {
   private settings = new Map<string, Stored>();
 
-  constructor(showConfigLines: string[] = []) {
-    for (const line of parseShowConfig(showConfigLines.join("\n")))
-      this.set(line.tokens, line.context);
+  /** Loads a configuration in either form (`show config` or as typed), keeping every line. */
+  constructor(configLines: string[] = []) {
+    for (const line of parseCommandList(configLines, { lenient: true })) {
+      if (line.tokens[0] === "no") {
+        this.apply(line.tokens, line.context);
+        continue;
+      }
+      const existing = this.settings.get(line.key);
+      // Settings the client's model keys alike (two `ipv6 lan1 address` lines) both stay.
+      if (existing && existing.line.norm !== line.norm) this.keepBeside(line);
+      else this.set(line.tokens, line.context);
+    }
+  }
+
+  private keepBeside(line: ConfigLine): void {
+    let n = 2;
+    while (this.settings.has(`${line.key}#${n}`)) n++;
+    this.settings.set(`${line.key}#${n}`, { line, display: displayLine(line.tokens) });
   }
 
   clone(): FakeConfig {

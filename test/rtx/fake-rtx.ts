@@ -1,5 +1,5 @@
 /**
- * A fake YAMAHA RTX SSH server on 127.0.0.1, behaving as DESIGN.md §7 describes: exec refused,
+ * A fake YAMAHA RTX SSH server on 127.0.0.1, behaving as docs/rtx.md and the command reference describe: exec refused,
  * one session channel per connection, a PTY shell with a banner whose first input line is lost,
  * named or unnamed prompts with a context suffix after `tunnel select`, `administrator` and its
  * password, paging, Shift_JIS Japanese or ASCII English, `show config`, `save`, the Y/N question
@@ -9,6 +9,7 @@ import { Server, utils, Connection, ServerChannel } from "ssh2";
 import { AddressInfo } from "net";
 import { Context } from "../../src/rtx/model";
 import { tokenize } from "../../src/rtx/normalize";
+import { displayWidth } from "../../src/rtx/show-config";
 import { ConsoleError, FakeConfig, validate } from "./fake-config";
 import { encodeShiftJis } from "./sjis";
 
@@ -28,6 +29,12 @@ export interface FakeRtxOptions {
   echoPasswords?: boolean;
   /** `console character` is refused, so the console stays Japanese (Shift_JIS). */
   refuseConsoleCharacter?: boolean;
+  /** Firmware that prints `option=value` parameters in its own order and leaves out defaults. */
+  ownOptionOrder?: boolean;
+  /** Firmware whose console refuses `console columns` (the width stays at 80). */
+  refuseConsoleColumns?: boolean;
+  /** Firmware that wraps `show config` at the full console width instead of one column before. */
+  wrapAtFullWidth?: boolean;
   /** Lines newer firmware keeps but never prints in `show config`, being its defaults. */
   hiddenDefaults?: string[];
 }
@@ -82,7 +89,9 @@ class Console {
   private firstLineLost = false;
   private admin = false;
   private context: Context | null = null;
-  private state: "line" | "password" | "question" | "more" = "line";
+  private state: "line" | "password" | "question" | "more" | "file-password" = "line";
+  /** `show config N` waiting for its login and administrator passwords. */
+  private fileRead: { file: string; answers: string[] } | null = null;
   private pages: string[][] = [];
   private dirty = false;
   private queue: Promise<void> = Promise.resolve();
@@ -107,7 +116,9 @@ class Console {
 
   private write(text: string): void {
     if (this.stream.destroyed || !this.stream.writable) return;
-    this.stream.write(this.language === "ja" ? encodeShiftJis(text) : Buffer.from(text, "latin1"));
+    // The router keeps text (descriptions, comments) in Shift_JIS and prints it as such in
+    // either console language; only its own messages change language.
+    this.stream.write(encodeShiftJis(text));
   }
 
   private prompt(): string {
@@ -142,6 +153,7 @@ class Console {
     }
     this.rtx.received.push(line);
     if (this.state === "password") return this.onPassword(line);
+    if (this.state === "file-password") return this.onFilePassword(line);
     if (this.state === "question") return this.onQuestion(line);
     this.write(`${line}\r\n`);
     await this.execute(line.trim());
@@ -154,6 +166,21 @@ class Console {
     if (line === this.rtx.adminPassword) this.admin = true;
     else this.write(`${MESSAGES[this.language].password}\r\n`);
     this.write(this.prompt());
+  }
+
+  /** `show config N` asks for the login, then the administrator password (reference 57.2). */
+  private onFilePassword(line: string): void {
+    const read = this.fileRead as { file: string; answers: string[] };
+    read.answers.push(line);
+    this.write("\r\n");
+    if (read.answers.length < 2) return this.write("Password: ");
+    this.state = "line";
+    this.fileRead = null;
+    const [login, admin] = read.answers;
+    if (login !== this.rtx.password || admin !== this.rtx.adminPassword) {
+      return this.write(`${MESSAGES[this.language].password}\r\n${this.prompt()}`);
+    }
+    this.printConfig(this.rtx.savedFiles.get(read.file) as FakeConfig, null);
   }
 
   private onQuestion(line: string): void {
@@ -180,6 +207,11 @@ class Console {
     }
     if (line === "exit" || line === "quit") return this.exit();
     if (/^show config(\s*\|\s*grep\s+(\S+))?$/.test(line)) return this.showConfig(line);
+    const file = /^show config ([0-4](?:\.[12])?)$/.exec(line);
+    if (file) return this.showSavedFile(file[1]);
+    if (line === "show environment") return this.showEnvironment();
+    const copy = /^copy config ([0-4](?:\.[12])?) ([0-4])$/.exec(line);
+    if (copy) return this.copyConfig(copy[1], copy[2]);
     if (line === "save") return this.save();
     const selected =
       /^(tunnel|pp) select (\S+)$/.exec(line) ?? /^no (tunnel|pp) select$/.exec(line);
@@ -193,7 +225,8 @@ class Console {
       return this.write(`${message["invalid-command"]}\r\n${this.prompt()}`);
     const refused =
       this.rtx.faults.reject === line ||
-      (this.rtx.options.refuseConsoleCharacter === true && /^console character/.test(line));
+      (this.rtx.options.refuseConsoleCharacter === true && /^console character/.test(line)) ||
+      (this.rtx.options.refuseConsoleColumns === true && /^console columns/.test(line));
     const error = refused ? "invalid-parameter" : validate(tokens, this.context);
     if (error) return this.write(`${message[error]}\r\n${this.prompt()}`);
     if (this.rtx.faults.ignore === line) return this.write(this.prompt());
@@ -220,6 +253,47 @@ class Console {
     this.leaveAdmin();
   }
 
+  private showSavedFile(file: string): void {
+    if (!this.admin)
+      return this.write(`${MESSAGES[this.language]["invalid-command"]}\r\n${this.prompt()}`);
+    if (!this.rtx.savedFiles.has(file))
+      return this.write(`${MESSAGES[this.language]["invalid-parameter"]}\r\n${this.prompt()}`);
+    this.rtx.showConfigs++;
+    this.state = "file-password";
+    this.fileRead = { file, answers: [] };
+    this.write("Password: ");
+  }
+
+  /**
+   * The lines the reference lists for `show environment` (57.1), in a modelled English wording:
+   * the client relies only on a line naming the default (boot) configuration file.
+   */
+  private showEnvironment(): void {
+    const boot = this.rtx.bootFile;
+    this.write(
+      [
+        "RTX1210 BootROM Ver. 1.04",
+        "RTX1210 Rev.14.01.42 (Tue Jan 10 10:00:00 2023)",
+        "CPU:   1%(5sec)   1%(1min)   1%(5min)    Memory:  23% used",
+        `Exec. Firmware: exec0  Exec. Config. File: config${boot}`,
+        `Default Firmware: exec0  Default Config. File: config${boot}`,
+        "Boot time: 2024/01/01 00:00:00 +09:00",
+        this.prompt(),
+      ].join("\r\n"),
+    );
+  }
+
+  private copyConfig(from: string, to: string): void {
+    if (!this.admin)
+      return this.write(`${MESSAGES[this.language]["invalid-command"]}\r\n${this.prompt()}`);
+    const source = this.rtx.savedFiles.get(from);
+    if (!source)
+      return this.write(`${MESSAGES[this.language]["invalid-parameter"]}\r\n${this.prompt()}`);
+    this.rtx.savedFiles.set(to, source.clone());
+    this.rtx.copies.push(`${from}->${to}`);
+    this.write(this.prompt());
+  }
+
   private async save(): Promise<void> {
     if (!this.admin)
       return this.write(`${MESSAGES[this.language]["invalid-command"]}\r\n${this.prompt()}`);
@@ -228,7 +302,8 @@ class Console {
     this.rtx.saved = this.rtx.running.clone();
     this.rtx.saves++;
     this.dirty = false;
-    this.write(`${MESSAGES[this.language].save}\r\n${this.prompt()}`);
+    const done = MESSAGES[this.language].save.replace("CONFIG0", `CONFIG${this.rtx.bootFile}`);
+    this.write(`${done}\r\n${this.prompt()}`);
   }
 
   private showConfig(line: string): void {
@@ -237,10 +312,18 @@ class Console {
     if (grep && this.rtx.options.noGrep) {
       return this.write(`${MESSAGES[this.language]["invalid-parameter"]}\r\n${this.prompt()}`);
     }
+    this.printConfig(this.rtx.running, grep ? grep[1] : null);
+  }
+
+  /** Prints a configuration as `show config` does: header, settings, wrapped, paged. */
+  private printConfig(config: FakeConfig, grep: string | null): void {
     const hidden = this.rtx.options.hiddenDefaults ?? [];
-    const settings = this.rtx.running.lines().filter((l) => !hidden.includes(l.trim()));
+    const settings = config
+      .lines()
+      .filter((l) => !hidden.includes(l.trim()))
+      .map((l) => (this.rtx.options.ownOptionOrder ? reorderOptions(l) : l));
     let lines = [...HEADER, "#", ...settings];
-    if (grep) lines = ["Searching ...", ...lines.filter((l) => l.includes(grep[1]))];
+    if (grep !== null) lines = ["Searching ...", ...lines.filter((l) => l.includes(grep))];
     lines = lines.flatMap((l) => this.wrap(l));
     const pageLength = this.pageLength();
     if (pageLength === null || lines.length <= pageLength)
@@ -251,14 +334,26 @@ class Console {
     this.nextPage(" ");
   }
 
-  /** The console wraps lines at its width: a CRLF after every `columns` characters. */
+  /**
+   * The console wraps a long line one column before its width, as real RTX consoles do (public
+   * captures at 80 columns carry 79 characters a line); a double-width character that does not
+   * fit moves whole to the next line. `wrapAtFullWidth` models firmware that uses every column.
+   */
   private wrap(line: string): string[] {
     const setting = this.rtx.running.find("console columns");
     const columns = setting ? Number(setting.split(" ")[2]) : 80;
+    const limit = this.rtx.options.wrapAtFullWidth ? columns : columns - 1;
     const out: string[] = [];
-    for (let i = 0; i < line.length; i += columns) out.push(line.slice(i, i + columns));
-    if (line.length > 0 && line.length % columns === 0) out.push("");
-    return out.length > 0 ? out : [""];
+    let piece = "";
+    for (const ch of line) {
+      if (displayWidth(piece + ch) > limit) {
+        out.push(piece);
+        piece = "";
+      }
+      piece += ch;
+    }
+    out.push(piece);
+    return out;
   }
 
   private pageLength(): number | null {
@@ -285,6 +380,16 @@ class Console {
   }
 }
 
+/** Trailing `option=value` parameters reversed, `ip keepalive`'s defaults left out. */
+function reorderOptions(line: string): string {
+  const tokens = line.split(" ");
+  let start = tokens.length;
+  while (start > 0 && /^[a-z-]+=/.test(tokens[start - 1])) start--;
+  const defaults = ["upwait=5", "downwait=5", "length=64", "log=off"];
+  const options = tokens.slice(start).filter((t) => !defaults.includes(t));
+  return [...tokens.slice(0, start), ...options.reverse()].join(" ");
+}
+
 /**
  * An ed25519 host key ssh2 can read back. ssh2 1.17's keygen strips leading zero bytes from the
  * public key, so about 1 key in 256 is malformed (mscdex/ssh2 #1390, #1513): draw again.
@@ -302,7 +407,12 @@ function readableHostKey(): { private: string; public: string } {
 export class FakeRtx {
   readonly hostKey = readableHostKey();
   running: FakeConfig;
-  saved: FakeConfig;
+  /** Saved configuration files 0..4 (what `save`, `copy config` and `show config N` use). */
+  readonly savedFiles = new Map<string, FakeConfig>();
+  /** The file the router boots from and `save` writes (`set-default-config`). */
+  bootFile = "0";
+  /** `copy config` calls, "from->to". */
+  readonly copies: string[] = [];
   faults: Faults = {};
   /** Every line typed into a console (secrets included: only for assertions). */
   readonly received: string[] = [];
@@ -316,7 +426,16 @@ export class FakeRtx {
 
   constructor(readonly options: FakeRtxOptions = {}) {
     this.running = new FakeConfig(options.config ?? []);
-    this.saved = this.running.clone();
+    this.savedFiles.set(this.bootFile, this.running.clone());
+  }
+
+  /** The saved configuration the router boots from. */
+  get saved(): FakeConfig {
+    return this.savedFiles.get(this.bootFile) as FakeConfig;
+  }
+
+  set saved(config: FakeConfig) {
+    this.savedFiles.set(this.bootFile, config);
   }
 
   get user(): string {

@@ -50,7 +50,7 @@ function assertUserConfigIntact(h: Harness): void {
   assert.ok(h.rtx.saved.has("ipsec tunnel 105", { kind: "tunnel", id: "5" }));
   assert.strictEqual(
     h.rtx.saved.find("ipv6 lan2 secure filter in"),
-    "ipv6 lan2 secure filter in 101035 101000 101001 101099 dynamic 101080",
+    "ipv6 lan2 secure filter in 101000 101001 101035 101099 dynamic 101080",
   );
 }
 
@@ -145,7 +145,10 @@ describe("rtx client: a changed list, applied in place with the previous list", 
     const error = await rejection(
       h.run("apply", { commands: AFTER_CHANGE, previous: previousOf(first) }),
     );
-    assert.match(error.message, /still differs; it would still need: no ip route 10.1.0.0\/16/);
+    assert.match(
+      error.message,
+      /still differs: sent "no ip route 10.1.0.0\/16", the router still shows "ip route 10.1.0.0\/16 gateway tunnel 1/,
+    );
     assert.strictEqual(h.rtx.running.lines().join("\n"), before);
     assert.strictEqual(h.rtx.saves, 1);
   });

@@ -106,7 +106,7 @@ describe("rtx session against the fake router", function () {
     assert.ok(h.logs.some((l) => l.includes("(administrator password)")));
   });
 
-  it("runs as the CLI of DESIGN.md §10: JSON on success, one line on stderr on failure", async () => {
+  it("runs as the CLI: JSON on success, one line on stderr on failure", async () => {
     h = await startFake({ promptName: "[RTX1210] ", config: USER_CONFIG });
     const { args, env } = cliTarget(h);
     const applied = await runCli(["apply", ...args], env, `${EXAMPLE.join("\n")}\n`);

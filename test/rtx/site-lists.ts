@@ -8,9 +8,11 @@ const GW_B = "2001:db8:1::5efe:a00:20a";
 
 export interface SiteListOptions {
   tunnels?: [number, number];
+  keepalives?: [number, number];
   filterId?: number;
   vpcCidrs?: string[];
   mtu?: number;
+  wanInterface?: string;
 }
 
 function tunnelBlock(tunnel: number, gateway: string, remote: string, mtu: number): string[] {
@@ -28,22 +30,24 @@ function tunnelBlock(tunnel: number, gateway: string, remote: string, mtu: numbe
 /** The list `render --json` would give for these choices (the defaults are the example stack's). */
 export function siteList(options: SiteListOptions = {}): string[] {
   const [a, b] = options.tunnels ?? [1, 2];
+  const [ka, kb] = options.keepalives ?? [1, 2];
+  const wan = options.wanInterface ?? "lan2";
   const filterId = options.filterId ?? 101035;
   const mtu = options.mtu ?? 1440;
   const keepalive = (id: number, target: string) =>
     `ip keepalive ${id} icmp-echo 1 3 ${target} upwait=1 downwait=1 local-address=192.168.10.1`;
   return [
     `ipv6 filter ${filterId} pass ${GW_A},${GW_B} * 4`,
-    `ipv6 lan2 secure filter in ${filterId}`,
+    `ipv6 ${wan} secure filter in ${filterId}`,
     ...tunnelBlock(a, "gw-a", GW_A, mtu),
     ...tunnelBlock(b, "gw-b", GW_B, mtu),
-    keepalive(1, "10.0.1.10"),
-    keepalive(2, "10.0.2.10"),
+    keepalive(ka, "10.0.1.10"),
+    keepalive(kb, "10.0.2.10"),
     `ip route 10.0.1.10 gateway tunnel ${a}`,
     `ip route 10.0.2.10 gateway tunnel ${b}`,
     ...(options.vpcCidrs ?? ["10.0.0.0/16"]).map(
       (cidr) =>
-        `ip route ${cidr} gateway tunnel ${a} keepalive 1 gateway tunnel ${b} keepalive 2 weight 0`,
+        `ip route ${cidr} gateway tunnel ${a} keepalive ${ka} gateway tunnel ${b} keepalive ${kb} weight 0`,
     ),
   ];
 }

@@ -139,6 +139,27 @@ const MISTAKES: Array<[string, "isatap" | "native", Mutation, string, RegExp]> =
     /outside 1\.\.20/,
   ],
   [
+    "tunnel id beyond RTX3510's 1..1000 (the reference's tunnel table)",
+    "isatap",
+    (c) => Object.assign(c[`${NS}:rtx`], { model: "RTX3510", tunnelIds: [1, 1001] }),
+    `${NS}:rtx.tunnelIds[1]`,
+    /outside 1\.\.1000/,
+  ],
+  [
+    "a spare saved-config file outside 1..4",
+    "isatap",
+    (c) => (c[`${NS}:rtx`].backupConfig = 0),
+    `${NS}:rtx.backupConfig`,
+    /1|4/,
+  ],
+  [
+    "adopt that is not a boolean",
+    "isatap",
+    (c) => (c[`${NS}:rtx`].adopt = "yes"),
+    `${NS}:rtx.adopt`,
+    /true or false|boolean/,
+  ],
+  [
     "unknown RTX model",
     "isatap",
     (c) => (c[`${NS}:rtx`].model = "RTX9999"),

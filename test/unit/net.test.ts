@@ -8,7 +8,10 @@ import {
 } from "../../src/net/ipv4";
 import { canonicalIpv6, parseIpv6Prefix } from "../../src/net/ipv6";
 import { isatapAddress, isatapLinkLocal } from "../../src/net/isatap";
-import { tcpMss, tunnelMtu } from "../../src/net/mtu";
+import { pathTunnelMtu, tcpMss, tunnelMtu } from "../../src/net/mtu";
+import { renderText } from "../../src/cli/render-text";
+import { renderSite } from "../../src/render/site";
+import { exampleConfig } from "../support/stacks";
 
 const v4 = (text: string) => {
   const value = parseIpv4(text);
@@ -108,7 +111,7 @@ describe("ISATAP addresses (RFC 5214 §6.1)", () => {
   });
 });
 
-describe("tunnel MTU and MSS (DESIGN.md §4)", () => {
+describe("tunnel MTU and MSS", () => {
   it("gives 1440 for isatap 1500/1500 and 1460 for native 1500", () => {
     assert.equal(tunnelMtu({ mode: "isatap", pathMtu: 1500, underlayMtu: 1500 }), 1440);
     assert.equal(tunnelMtu({ mode: "native", pathMtu: 1500, underlayMtu: 1500 }), 1460);
@@ -117,8 +120,34 @@ describe("tunnel MTU and MSS (DESIGN.md §4)", () => {
 
   it("takes the smaller of the IPv6 path and the ISATAP underlay", () => {
     assert.equal(tunnelMtu({ mode: "isatap", pathMtu: 1500, underlayMtu: 9001 }), 1460);
-    assert.equal(tunnelMtu({ mode: "isatap", pathMtu: 9001, underlayMtu: 9001 }), 8941);
+    assert.equal(pathTunnelMtu({ mode: "isatap", pathMtu: 9001, underlayMtu: 9001 }), 8941);
     assert.equal(tunnelMtu({ mode: "isatap", pathMtu: 1280, underlayMtu: 1500 }), 1240);
-    assert.equal(tunnelMtu({ mode: "native", pathMtu: 9001, underlayMtu: 1500 }), 8961);
+    assert.equal(pathTunnelMtu({ mode: "native", pathMtu: 9001, underlayMtu: 1500 }), 8961);
+  });
+
+  it("caps both ends at 1500, the largest ip tunnel mtu an RTX takes (reference 8.1.4)", () => {
+    assert.equal(tunnelMtu({ mode: "native", pathMtu: 9001, underlayMtu: 1500 }), 1500);
+    assert.equal(tunnelMtu({ mode: "isatap", pathMtu: 9001, underlayMtu: 9001 }), 1500);
+    assert.equal(tunnelMtu({ mode: "native", pathMtu: 1540, underlayMtu: 1500 }), 1500);
+    assert.equal(tunnelMtu({ mode: "native", pathMtu: 1539, underlayMtu: 1500 }), 1499);
+  });
+});
+
+describe("rendering a jumbo path", () => {
+  const config = exampleConfig("native");
+  const jumbo = { ...config, ipv6: { ...config.ipv6, pathMtu: 9001 } };
+  const site = renderSite(jumbo);
+
+  it("gives the RTX and the gateways the same 1500 and notes the cap", () => {
+    assert.deepEqual(site.tunnel, { mtu: 1500, mss: 1460, cappedFrom: 8961 });
+    assert.ok(site.rtx.commands.includes(" ip tunnel mtu 1500"));
+    assert.ok(!site.rtx.commands.some((l) => / ip tunnel mtu (?!1500)/.test(l)));
+    for (const gateway of site.gateways) {
+      const files = Object.values(gateway.files).join("\n");
+      assert.match(files, /^TUNNEL_MTU=1500$/m);
+      assert.doesNotMatch(files, /8961/);
+    }
+    assert.match(renderText(site), /the path would carry 8961; both ends get 1500/);
+    assert.doesNotMatch(renderText(renderSite(config)), /the path would carry/);
   });
 });

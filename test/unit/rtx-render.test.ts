@@ -5,7 +5,7 @@ import { exampleConfig } from "../support/stacks";
 const isatap = renderRtx(exampleConfig("isatap"));
 const native = renderRtx(exampleConfig("native"));
 
-describe("RTX rendering (DESIGN.md §6, §7)", () => {
+describe("RTX rendering", () => {
   it("passes protocol 4 from exactly the two gateway addresses and adds it to the WAN's in list", () => {
     assert.equal(
       isatap.commands[0],
