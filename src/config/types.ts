@@ -1,5 +1,6 @@
 /**
- * The validated stack configuration, contract v1 (DESIGN.md §3).
+ * The validated stack configuration, contract v1 (README "Configuration reference";
+ * every key, type and default in src/config/contract.ts).
  * Every optional key of the contract has its default filled in by the validator,
  * so the renderers and components never repeat a default.
  */
@@ -91,7 +92,10 @@ export interface FailoverConfig {
   rtxKeepaliveCount: number;
 }
 
-/** Secrets are never part of StackConfig: they travel as Pulumi secrets (see src/config/secrets.ts). */
+/**
+ * Secrets are never part of StackConfig: they travel as Pulumi secrets, read in index.ts with
+ * requireSecret (README "Configuration reference", the last three keys).
+ */
 export interface StackConfig {
   region?: string;
   site: SiteConfig;
