@@ -5,6 +5,7 @@ import { readPulumiStackConfig } from "./src/config/pulumi";
 import { renderSite } from "./src/render/site";
 import { FailoverRoutes } from "./components/failoverRoutes";
 import { GatewayConfiguration } from "./components/gatewayConfiguration";
+import { GatewayHealthGate } from "./components/gatewayHealthGate";
 import { GatewayPair } from "./components/gatewayPair";
 import { RtxConfiguration } from "./components/rtxConfiguration";
 import { VpcEndpoints } from "./components/vpcEndpoints";
@@ -17,6 +18,10 @@ const sshPrivateKey = secrets.requireSecret("gatewaySshPrivateKey");
 const site = config.site.name;
 const [first, second] = rendered.gateways;
 
+// Rolling changes (docs/pulumi.md): gateway 1 waits for gateway 0's health gate, declared below.
+let releaseSecond: (after: pulumi.Resource[]) => void = () => undefined;
+const firstGatewayDone = new Promise<pulumi.Resource[]>((resolve) => (releaseSecond = resolve));
+
 const pair = new GatewayPair(site, {
   site,
   vpc: config.vpc,
@@ -26,6 +31,7 @@ const pair = new GatewayPair(site, {
   ipv6: config.ipv6,
   rtxIpv6Address: config.rtx.ipv6Address,
   sshPrivateKey,
+  secondGatewayAfter: firstGatewayDone,
 });
 
 const endpoints = config.gateway.createVpcEndpoints
@@ -45,38 +51,65 @@ const routes = new FailoverRoutes(`${site}-routes`, {
 });
 
 // Routes exist before keepalived can start (it would create them first and Pulumi's create
-// would fail); the endpoints exist before the install needs packages and the EC2 API.
-const configurations = rendered.gateways.map(
-  (gw, i) =>
-    new GatewayConfiguration(
-      `${site}-${gw.name}-config`,
+// would fail); the endpoints exist before the install needs packages and the EC2 API. One gateway
+// at a time: gateway 1's instance and configuration wait for gateway 0's health gate (its
+// keepalived running and its tunnel up), so no change takes both gateways down at once.
+const configurations: GatewayConfiguration[] = [];
+const gates: GatewayHealthGate[] = [];
+rendered.gateways.forEach((gw, i) => {
+  const connection = {
+    host: gw.privateIp,
+    user: config.gateway.sshUser,
+    privateKey: sshPrivateKey,
+    hostPublicKey: pair.gateways[i].hostPublicKey,
+    bastion: config.gateway.bastion,
+  };
+  const configuration = new GatewayConfiguration(
+    `${site}-${gw.name}-config`,
+    {
+      ...connection,
+      gatewayName: gw.name,
+      installScript: gw.installScript,
+      removeScript: gw.removeScript,
+      instanceId: pair.gateways[i].instanceId,
+    },
+    {
+      dependsOn: [
+        pair.gateways[i],
+        routes,
+        ...(endpoints ? [endpoints] : []),
+        ...(i > 0 ? [gates[i - 1]] : []),
+      ],
+    },
+  );
+  configurations.push(configuration);
+  gates.push(
+    new GatewayHealthGate(
+      `${site}-${gw.name}-health`,
       {
-        gatewayName: gw.name,
-        installScript: gw.installScript,
-        removeScript: gw.removeScript,
-        host: gw.privateIp,
-        user: config.gateway.sshUser,
-        privateKey: sshPrivateKey,
-        hostPublicKey: pair.gateways[i].hostPublicKey,
-        bastion: config.gateway.bastion,
-        instanceId: pair.gateways[i].instanceId,
+        ...connection,
+        waitScript: gw.healthWaitScript,
+        triggers: [
+          pair.gateways[i].instanceId,
+          config.gateway.instanceType,
+          configuration.contentHash,
+        ],
       },
-      { dependsOn: [pair.gateways[i], routes, ...(endpoints ? [endpoints] : [])] },
+      { dependsOn: [configuration] },
     ),
-);
+  );
+});
+releaseSecond([gates[0]]);
 
-// The RTX's tunnels point at the gateways' tunnel ends, which the configurations create.
-new RtxConfiguration(
-  `${site}-rtx`,
-  {
-    rtx: config.rtx,
-    commands: rendered.rtx.commands,
-    password: secrets.requireSecret("rtxPassword"),
-    adminPassword: secrets.requireSecret("rtxAdminPassword"),
-    repoRoot: __dirname,
-  },
-  { dependsOn: configurations },
-);
+// The RTX does not wait for the gateways: its tunnels and keepalives name their addresses, known
+// from the configuration, and gateway 0's health gate needs the RTX's end of the tunnel to pass.
+new RtxConfiguration(`${site}-rtx`, {
+  rtx: config.rtx,
+  commands: rendered.rtx.commands,
+  password: secrets.requireSecret("rtxPassword"),
+  adminPassword: secrets.requireSecret("rtxAdminPassword"),
+  repoRoot: __dirname,
+});
 
 export const gateways = rendered.gateways.map((gw, i) => ({
   name: gw.name,

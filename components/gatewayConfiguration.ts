@@ -87,7 +87,8 @@ export class GatewayConfiguration extends pulumi.ComponentResource {
         addPreviousOutputInEnv: false,
         logging: "stdoutAndStderr",
       },
-      { parent: this, additionalSecretOutputs: ["connection"] },
+      // A component's dependsOn does not reach its children: the push waits itself.
+      { parent: this, dependsOn: opts?.dependsOn, additionalSecretOutputs: ["connection"] },
     );
     this.registerOutputs({ contentHash: this.contentHash });
   }

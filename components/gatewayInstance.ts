@@ -47,10 +47,12 @@ export class GatewayInstance extends pulumi.ComponentResource {
 
   constructor(name: string, args: GatewayInstanceArgs, opts?: pulumi.ComponentResourceOptions) {
     super(`${TOKEN_PREFIX}:GatewayInstance`, name, {}, opts);
+    // A component's dependsOn does not reach its children: each one waits itself (rolling order).
+    const dependsOn = opts?.dependsOn;
     const hostKey = new tls.PrivateKey(
       `${name}-host-key`,
       { algorithm: "ED25519" },
-      { parent: this },
+      { parent: this, dependsOn },
     );
     const eni = new aws.ec2.NetworkInterface(
       `${name}-eni`,
@@ -63,7 +65,7 @@ export class GatewayInstance extends pulumi.ComponentResource {
         description: `vpc-ipip6-gateway ${args.site}: ${name}`,
         tags: siteTags(args.site, `vpc-ipip6-gateway-${name}`),
       },
-      { parent: this, deleteBeforeReplace: true },
+      { parent: this, dependsOn, deleteBeforeReplace: true },
     );
     const userData = pulumi.secret(
       pulumi
@@ -88,7 +90,7 @@ export class GatewayInstance extends pulumi.ComponentResource {
         userData,
         tags: siteTags(args.site, `vpc-ipip6-gateway-${name}`),
       },
-      { parent: this, ignoreChanges: ["ami"], deleteBeforeReplace: true },
+      { parent: this, dependsOn, ignoreChanges: ["ami"], deleteBeforeReplace: true },
     );
     this.instanceId = instance.id;
     this.networkInterfaceId = eni.id;

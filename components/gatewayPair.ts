@@ -1,6 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { GatewayOptions, GatewayPlacement, Ipv6Config, VpcConfig } from "../src/config/types";
+import {
+  GatewayKernel,
+  GatewayOptions,
+  GatewayPlacement,
+  Ipv6Config,
+  VpcConfig,
+} from "../src/config/types";
 import { al2023AmiQuery, pickArchitecture } from "./lib/ami";
 import { publicKeyFromPrivate } from "./lib/loginKey";
 import { TOKEN_PREFIX } from "./lib/naming";
@@ -23,6 +29,12 @@ export interface GatewayPairArgs {
   rtxIpv6Address: string;
   /** The stack's gatewaySshPrivateKey (secret); its public half becomes the login key. */
   sshPrivateKey: pulumi.Input<string>;
+  /**
+   * What gateway 1 (its ENI, host key and instance) waits for: the end of gateway 0's rolling
+   * step, so a change that replaces or restarts instances reaches gateway 1 only once gateway 0
+   * passes traffic again. A promise, because that step is declared after the pair.
+   */
+  secondGatewayAfter?: pulumi.Input<pulumi.Resource[]>;
 }
 
 /**
@@ -58,7 +70,7 @@ export class GatewayPair extends pulumi.ComponentResource {
       { parent: this },
     );
     this.amiId = pulumi.output(
-      args.options.amiId ?? this.latestAmazonLinux(args.options.instanceType),
+      args.options.amiId ?? this.latestAmazonLinux(args.options.instanceType, args.options.kernel),
     );
     const loginPublicKey = this.loginPublicKey(args.sshPrivateKey);
     const gateway = (index: 0 | 1) =>
@@ -76,7 +88,7 @@ export class GatewayPair extends pulumi.ComponentResource {
           sshUser: args.options.sshUser,
           loginPublicKey,
         },
-        { parent: this },
+        { parent: this, dependsOn: index === 1 ? args.secondGatewayAfter : undefined },
       );
     this.gateways = [gateway(0), gateway(1)];
     this.securityGroupId = security.securityGroupId;
@@ -89,12 +101,12 @@ export class GatewayPair extends pulumi.ComponentResource {
     });
   }
 
-  /** Latest AL2023 for the architecture DescribeInstanceTypes reports for the instance type. */
-  private latestAmazonLinux(instanceType: string): pulumi.Output<string> {
+  /** Latest AL2023 of the kernel stream for the architecture DescribeInstanceTypes reports. */
+  private latestAmazonLinux(instanceType: string, kernel: GatewayKernel): pulumi.Output<string> {
     const invokeOpts = { parent: this };
     const type = aws.ec2.getInstanceTypeOutput({ instanceType }, invokeOpts);
     const query = type.supportedArchitectures.apply((supported) =>
-      al2023AmiQuery(pickArchitecture(instanceType, supported)),
+      al2023AmiQuery(pickArchitecture(instanceType, supported), kernel),
     );
     return aws.ec2.getAmiOutput(
       { owners: query.owners, mostRecent: query.mostRecent, filters: query.filters },

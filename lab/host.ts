@@ -55,12 +55,24 @@ function kernelAt(root: string): Kernel | undefined {
   return { version, root, vmlinuz };
 }
 
-/** The image package linux-image-amd64 points at, e.g. linux-image-6.1.0-56-amd64. */
-function kernelPackage(logFile: string): string {
+/** The kernel series the lab boots: Debian 12's own 6.1, or 6.12 from bookworm's security archive. */
+export type KernelSeries = "6.1" | "6.12";
+export const KERNEL_SERIES: readonly KernelSeries[] = ["6.1", "6.12"];
+
+/** The meta-package that points at the newest image of a series. */
+export function kernelMetaPackage(series: KernelSeries): string {
+  return series === "6.1" ? "linux-image-amd64" : "linux-image-6.12-amd64";
+}
+
+/** Where a series is unpacked in the cache (6.1 keeps the directory it always had). */
+export function kernelCacheDir(cacheDir: string, series: KernelSeries): string {
+  return path.join(cacheDir, series === "6.1" ? "kernel" : `kernel-${series}`);
+}
+
+/** The image package a meta-package points at, e.g. linux-image-6.1.0-56-amd64. */
+function kernelPackage(logFile: string, meta: string): string {
   const find = () =>
-    /Depends: (linux-image-\S+)/.exec(
-      run("apt-cache", ["depends", "linux-image-amd64"], { logFile }),
-    )?.[1];
+    /Depends: (linux-image-\S+)/.exec(run("apt-cache", ["depends", meta], { logFile }))?.[1];
   let pkg: string | undefined;
   try {
     pkg = find();
@@ -71,7 +83,7 @@ function kernelPackage(logFile: string): string {
     run("apt-get", ["update"], { logFile });
     pkg = find();
   }
-  if (!pkg) throw new Error("apt-cache knows no linux-image-amd64 dependency (is this Debian?)");
+  if (!pkg) throw new Error(`apt-cache knows no ${meta} dependency (is this Debian 12?)`);
   return pkg;
 }
 
@@ -80,12 +92,13 @@ export function ensureKernel(
   cacheDir: string,
   logFile: string,
   say: (text: string) => void,
+  series: KernelSeries = "6.1",
 ): Kernel {
-  const dir = path.join(cacheDir, "kernel");
+  const dir = kernelCacheDir(cacheDir, series);
   const root = path.join(dir, "root");
   const cached = kernelAt(root);
   if (cached) return cached;
-  const pkg = kernelPackage(logFile);
+  const pkg = kernelPackage(logFile, kernelMetaPackage(series));
   say(`downloading and unpacking ${pkg} (not installed on this host)`);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });

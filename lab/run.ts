@@ -1,5 +1,5 @@
 /**
- * npm run lab -- [--stack-file <path>] [--json <file>]
+ * npm run lab -- [--stack-file <path>] [--json <file>] [--kernel 6.1|6.12] [--repeat N]
  * Runs the data-plane lab (DESIGN.md §9, issue 5): the stack's rendered gateway files and a
  * stand-in RTX in network namespaces of a Debian kernel booted under QEMU; prints a report and
  * exits non-zero when a check fails. Needs root (apt-get, QEMU); caches in .lab-cache/.
@@ -12,10 +12,13 @@ import { renderGuestEnv } from "./guest-env";
 import { ensureKernel, ensurePackages } from "./host";
 import { buildRunInitrd, ensureBaseArchive } from "./initramfs";
 import { boot } from "./qemu";
-import { buildReport, formatReport, LabReport } from "./report";
-import { emptyResults, takeConsoleLine } from "./results";
+import { parseArrivals } from "./probes";
+import { summarizeRuns } from "./repeat";
+import { buildReport, formatReport, LabContext, LabReport } from "./report";
+import { emptyResults, GuestResults, takeConsoleLine } from "./results";
 import { keepaliveDetectionBoundMs, parseRtxIntent } from "./rtx-intent";
 import { loadAndRender } from "./stack";
+import { timelineSvg } from "./timeline-svg";
 import { planTopology } from "./topology";
 
 const REPO = path.resolve(__dirname, "..");
@@ -70,7 +73,7 @@ async function main(): Promise<number> {
     }
   }
   ensurePackages(hostLog, say);
-  const kernel = ensureKernel(CACHE, hostLog, say);
+  const kernel = ensureKernel(CACHE, hostLog, say, args.kernel);
   say(`kernel ${kernel.version}; building the initramfs`);
   const base = ensureBaseArchive(CACHE, kernel, hostLog);
   const env = renderGuestEnv(topology, intent, site);
@@ -80,17 +83,61 @@ async function main(): Promise<number> {
     { guestDir: path.join(__dirname, "guest"), env, rendered: renderedFiles(site) },
     hostLog,
   );
+  const ctx: LabContext = {
+    stackFile: args.stackFile,
+    site: site.site,
+    mode: site.mode,
+    tunnelMtu: site.tunnel.mtu,
+    tunnelMss: site.tunnel.mss,
+    rtxDetectionBoundMs: site.rtx.keepaliveDetectionMs,
+    rtxKeepaliveIntervalMs: site.rtx.keepaliveIntervalMs,
+    primary: topology.gateways[0].name,
+    standby: topology.gateways[1].name,
+    routeTableIds: topology.routeTableIds,
+  };
 
+  const reports: LabReport[] = [];
+  let last: GuestResults | undefined;
+  for (let i = 1; i <= args.repeat; i++) {
+    say(
+      `booting the guest under QEMU (TCG, ${args.cpus} vCPU)${args.repeat > 1 ? `, run ${i} of ${args.repeat}` : ""}; gateways ${topology.gateways.map((g) => `${g.name} ${g.privateIp}`).join(", ")}`,
+    );
+    last = await bootOnce(kernel.vmlinuz, initrd, args.cpus);
+    const report = buildReport(last, ctx);
+    reports.push(report);
+    if (args.repeat > 1) {
+      const f = report.failover;
+      say(
+        `run ${i}: crash ${f.gatewayCrash.vpcToSite.outageMs}/${f.gatewayCrash.siteToVpc.outageMs} ms, tunnel ${f.tunnelFailure.vpcToSite.outageMs}/${f.tunnelFailure.siteToVpc.outageMs} ms (VPC->site/site->VPC); ${report.checks.filter((c) => !c.pass).length} check(s) failed`,
+      );
+    }
+  }
+  const report = reports[reports.length - 1];
+  if (args.repeat > 1) report.repeats = summarizeRuns(reports);
+  report.durationS = Math.round((Date.now() - started) / 1000);
+  process.stdout.write("\n" + formatReport(report) + "\n");
   say(
-    `booting the guest under QEMU (TCG, ${args.cpus} vCPU); gateways ${topology.gateways.map((g) => `${g.name} ${g.privateIp}`).join(", ")}`,
+    `console log: ${path.relative(process.cwd(), path.join(OUT, "console.log"))}; guest logs: ${path.relative(process.cwd(), path.join(OUT, "guest-logs"))}/`,
   );
+  const svgBase = args.jsonFile
+    ? args.jsonFile.replace(/\.json$/, "")
+    : path.join(OUT, `report-${args.kernel}`);
+  for (const file of writeTimelines(last, report, svgBase)) say(`timeline: ${file}`);
+  if (args.jsonFile) {
+    fs.writeFileSync(args.jsonFile, JSON.stringify(report, null, 2) + "\n");
+    say(`report written to ${args.jsonFile}`);
+  }
+  return reports.every((r) => r.checks.every((c) => c.pass)) ? 0 : 1;
+}
+
+async function bootOnce(vmlinuz: string, initrd: string, cpus: number): Promise<GuestResults> {
   const results = emptyResults();
   const consoleLog = path.join(OUT, "console.log");
   const code = await boot({
-    vmlinuz: kernel.vmlinuz,
+    vmlinuz,
     initrd,
     memoryMb: 512,
-    cpus: args.cpus,
+    cpus,
     timeoutS: 600,
     consoleLog,
     append: process.env.LAB_TRACE ? "labtrace=1" : undefined,
@@ -107,29 +154,44 @@ async function main(): Promise<number> {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, lines.join("\n") + "\n");
   }
+  return results;
+}
 
-  const report: LabReport = buildReport(results, {
-    stackFile: args.stackFile,
-    site: site.site,
-    mode: site.mode,
-    tunnelMtu: site.tunnel.mtu,
-    tunnelMss: site.tunnel.mss,
-    rtxDetectionBoundMs: site.rtx.keepaliveDetectionMs,
-    rtxKeepaliveIntervalMs: site.rtx.keepaliveIntervalMs,
-    primary: topology.gateways[0].name,
-    standby: topology.gateways[1].name,
-    routeTableIds: topology.routeTableIds,
-  });
-  report.durationS = Math.round((Date.now() - started) / 1000);
-  process.stdout.write("\n" + formatReport(report) + "\n");
-  say(
-    `console log: ${path.relative(process.cwd(), consoleLog)}; guest logs: ${path.relative(process.cwd(), path.join(OUT, "guest-logs"))}/`,
-  );
-  if (args.jsonFile) {
-    fs.writeFileSync(args.jsonFile, JSON.stringify(report, null, 2) + "\n");
-    say(`report written to ${args.jsonFile}`);
+const TIMELINES: [tag: string, title: string, event: string][] = [
+  ["tunnelFailure", "Tunnel-only failure of the primary", "tunnel cut"],
+  ["gatewayCrash", "Crash of the primary gateway", "crash"],
+  ["failbackTunnel", "Failback after the tunnel returns", "tunnel restored"],
+  ["failbackReboot", "Failback after the primary reboots", "power on"],
+];
+
+/** One SVG per scenario next to the JSON report (BASE-<scenario>.svg); returns the files. */
+function writeTimelines(
+  results: GuestResults | undefined,
+  report: LabReport,
+  base: string,
+): string[] {
+  if (!results) return [];
+  const files: string[] = [];
+  for (const [tag, title, event] of TIMELINES) {
+    const probes = results.probes[tag];
+    if (!probes) continue;
+    const eventAt = Number(results.values[`${tag}.eventAt`]);
+    const svg = timelineSvg({
+      title: `${title} (${report.site}, ${report.mode}, kernel ${report.kernel})`,
+      subtitle: `lab under QEMU TCG: probes every 100 ms each way, counted where they arrive`,
+      eventAt: Number.isFinite(eventAt) ? eventAt : undefined,
+      eventLabel: event,
+      rows: (["vpcToSite", "siteToVpc"] as const).map((d) => ({
+        label: d === "vpcToSite" ? "VPC → site" : "site → VPC",
+        sent: probes[d].sent ?? 0,
+        arrivals: parseArrivals(probes[d].lines),
+      })),
+    });
+    const file = `${base}-${tag}.svg`;
+    fs.writeFileSync(file, svg);
+    files.push(file);
   }
-  return report.checks.every((c) => c.pass) ? 0 : 1;
+  return files;
 }
 
 main().then(

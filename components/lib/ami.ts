@@ -1,5 +1,7 @@
 /** Amazon Linux 2023 AMI selection for the gateways (DESIGN.md §3 gateway.amiId default). */
 
+import { GatewayKernel } from "../../src/config/types";
+
 export type GatewayArchitecture = "arm64" | "x86_64";
 
 /**
@@ -18,18 +20,26 @@ export function pickArchitecture(
   );
 }
 
-/** Standard (not minimal) AL2023 images are named al2023-ami-2023.<release>-kernel-<version>-<arch>. */
-export function al2023NamePattern(architecture: GatewayArchitecture): string {
-  return `al2023-ami-2023.*-kernel-*-${architecture}`;
+/**
+ * Standard (not minimal) AL2023 images are named al2023-ami-2023.<release>-kernel-<stream>-<arch>,
+ * one series per kernel stream (6.1, 6.12). The stream is named exactly: a wildcard would pick
+ * whichever stream was published last, so a replaced gateway could boot another kernel than its
+ * peer.
+ */
+export function al2023NamePattern(
+  architecture: GatewayArchitecture,
+  kernel: GatewayKernel,
+): string {
+  return `al2023-ami-2023.*-kernel-${kernel}-${architecture}`;
 }
 
-/** The getAmi query for the latest AL2023 image of an architecture, published by Amazon. */
-export function al2023AmiQuery(architecture: GatewayArchitecture) {
+/** The getAmi query for the latest AL2023 image of an architecture and kernel, published by Amazon. */
+export function al2023AmiQuery(architecture: GatewayArchitecture, kernel: GatewayKernel) {
   return {
     owners: ["amazon"],
     mostRecent: true,
     filters: [
-      { name: "name", values: [al2023NamePattern(architecture)] },
+      { name: "name", values: [al2023NamePattern(architecture, kernel)] },
       { name: "architecture", values: [architecture] },
       { name: "virtualization-type", values: ["hvm"] },
       { name: "root-device-type", values: ["ebs"] },

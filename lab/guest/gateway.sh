@@ -32,7 +32,9 @@ IFACE=$IFACE
 ID
 }
 
-# What the VPC provides before the OS runs anything: the ENI, its addresses, the default routes.
+# What the VPC provides before the OS runs anything: the ENI, its addresses, the default routes;
+# and what amazon-ec2-net-utils 2.4.0 added on the primary ENI (docs/lab.md): a policy rule for the
+# private IP at priority 10000 into table 10000, whose default route leaves by the ENI.
 gw_link() {
   local g=$1
   ip link add "$IFACE" netns "$g" address "${GW_MAC[$g]}" mtu "$VPC_LINK_MTU" type veth \
@@ -42,6 +44,8 @@ gw_link() {
   ip -n "$g" link set "$IFACE" up
   ip -n "$g" addr add "${GW_IP[$g]}/${GW_PREFIX[$g]}" dev "$IFACE"
   ip -n "$g" route add default via "${GW_ROUTER[$g]}"
+  ip -n "$g" route add default via "${GW_ROUTER[$g]}" dev "$IFACE" table 10000
+  ip -n "$g" rule add from "${GW_IP[$g]}" lookup 10000 pref 10000
   if [ "$MODE" = native ]; then
     ip -n vpc-router -6 addr add fe80::1/64 dev "$g"
     ip -n vpc-router -6 route add "${GW_V6[$g]}/128" dev "$g"
@@ -59,10 +63,11 @@ gw_start_keepalived() {
 
 # gw_boot NAME: power on (first boot or reboot).
 gw_boot() {
-  local g=$1 f
+  local g=$1 f d s
   new_ns "$g"
   gw_disk "$g"
   gw_link "$g"
+  for d in $RUNTIME_DIRS; do rm -rf "/lab/hosts/$g$d"; mkdir -p "/lab/hosts/$g$d"; done
   for f in $SYSCTL_FILES; do gx "$g" sysctl -q -p "$f" >> "/lab/log/$g/boot.log" 2>&1 || warn "$g: sysctl -p $f failed"; done
   echo "== ExecStart: $EXEC_START" >> "/lab/log/$g/boot.log"
   if ! gx "$g" bash -c "$EXEC_START" >> "/lab/log/$g/boot.log" 2>&1; then
@@ -70,7 +75,17 @@ gw_boot() {
     dump_file "$g/boot.log" "/lab/log/$g/boot.log"
     echo "@@LAB value $g.execStartOk false"
   fi
+  for s in "${SERVICES[@]}"; do
+    echo "== service: $s" >> "/lab/log/$g/boot.log"
+    gx "$g" bash -c "$s" >> "/lab/log/$g/services.log" 2>&1 &
+  done
   gw_start_keepalived "$g"
+}
+
+# gw_reply_dev NAME: the link the gateway's reply to the RTX's keepalive (from its private IP to
+# the RTX's LAN address) leaves by, with every policy rule in place.
+gw_reply_dev() {
+  ip -n "$1" route get "$RTX_LAN" from "${GW_IP[$1]}" | sed -n 's/.* dev \([^ ]*\).*/\1/p' | head -1
 }
 
 # gw_crash NAME: the instance stops dead: every process killed, every link down, nothing said.

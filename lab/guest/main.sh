@@ -47,6 +47,7 @@ STANDBY_TUNNEL=${RTX_TUNNEL_OF[$STANDBY]}
 POST_FAILURE_S=$(( (RTX_DETECTION_MS + 999) / 1000 + 4 ))
 
 progress "kernel $(uname -r); building the topology ($MODE mode)"
+value kernel "$(uname -r)"
 syslogd -O /lab/log/syslog.log
 build_topology
 rtx_start
@@ -60,6 +61,7 @@ else
   value converged false
 fi
 report_state initial
+for g in "${GW_NAMES[@]}"; do value "policy.$g.replyDev" "$(gw_reply_dev "$g")"; done
 
 progress "steady state: 20 pings each way"
 steady_pings 20

@@ -2,17 +2,19 @@
 
 import {
   canonicalIpv6,
+  isIpv4MappedIpv6,
   isUnusableTunnelEndpoint,
   parseIpv6,
   parseIpv6Prefix,
   formatIpv6,
 } from "../net/ipv6";
 import { Ipv4Cidr, parseIpv4, parseIpv4Cidr } from "../net/ipv4";
+import { parseSshPublicKey } from "../net/ssh-public-key";
 import { ConfigReader } from "./reader";
 
 /**
  * AWS resource ids: prefix, a dash, then lowercase hex digits (AWS issues 8 or 17; shorter
- * placeholders such as DESIGN.md's `rtb-0aaa` are accepted, anything else is refused).
+ * placeholders such as `rtb-0aaa` are accepted, anything else is refused).
  */
 export function awsId(
   r: ConfigReader,
@@ -58,6 +60,12 @@ export function ipv6Endpoint(r: ConfigReader, path: string, value: unknown): str
       `${text} cannot be a tunnel endpoint (unspecified, loopback, link-local or multicast)`,
     );
   }
+  if (isIpv4MappedIpv6(groups)) {
+    return r.report(
+      path,
+      `${text} is an IPv4-mapped address (::ffff:0:0/96), never seen on an IPv6 network; give the IPv6 address of the tunnel's end`,
+    );
+  }
   return canonicalIpv6(text);
 }
 
@@ -87,31 +95,25 @@ export function sshHost(r: ConfigReader, path: string, value: unknown): string |
   return HOSTNAME.test(text) ? text : r.report(path, `"${text}" is not a host name or address`);
 }
 
-const HOST_KEY_TYPES = [
-  "ssh-ed25519",
-  "ecdsa-sha2-nistp256",
-  "ecdsa-sha2-nistp384",
-  "ecdsa-sha2-nistp521",
-  "ssh-rsa",
-];
-
-/** A public host key in authorized_keys form; the blob's own type name must match the first word. */
+/** A public host key in authorized_keys form, returned as "<type> <base64>" (comment dropped). */
 export function sshPublicKey(r: ConfigReader, path: string, value: unknown): string | undefined {
   const text = r.string(path, value);
   if (text === undefined) return undefined;
-  const [type, blob] = text.trim().split(/\s+/);
-  if (!HOST_KEY_TYPES.includes(type) || !blob || !/^[A-Za-z0-9+/]+={0,2}$/.test(blob)) {
-    return r.report(
-      path,
-      `must be "<type> <base64>" with type one of ${HOST_KEY_TYPES.join(", ")}`,
-    );
-  }
-  const raw = Buffer.from(blob, "base64");
-  const nameLength = raw.length >= 4 ? raw.readUInt32BE(0) : -1;
-  const embedded =
-    nameLength > 0 && raw.length >= 4 + nameLength
-      ? raw.subarray(4, 4 + nameLength).toString("latin1")
-      : "";
-  if (embedded !== type) return r.report(path, `the key data is not a ${type} key`);
-  return `${type} ${blob}`;
+  const parsed = parseSshPublicKey(text);
+  return "error" in parsed ? r.report(path, parsed.error) : `${parsed.type} ${parsed.base64}`;
+}
+
+const LINUX_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
+
+export function linuxUser(r: ConfigReader, path: string, value: unknown): string | undefined {
+  return r.string(path, value, LINUX_USER, "a Linux user name");
+}
+
+/** The value read from `raw`, or the default when the key is absent or empty (a bad value stays undefined). */
+export function orDefault<T>(
+  raw: unknown,
+  fallback: T,
+  read: (value: unknown) => T | undefined,
+): T | undefined {
+  return raw == null ? fallback : read(raw);
 }

@@ -1,9 +1,10 @@
 /** Reads a stack file (Pulumi.<stack>.yaml) into RawStackConfig and validates it, for the CLI tools. */
 
 import * as fs from "fs";
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import { Problem, StackConfig } from "./types";
 import { RawStackConfig, validateStackConfig, ValidateOptions } from "./validate";
+import { duplicateKeyProblems, yamlSyntaxProblems } from "./yaml-problems";
 
 /** Top-level keys Pulumi writes into stack files besides `config`. */
 const STACK_FILE_KEYS = [
@@ -36,30 +37,34 @@ export function loadStackFile(
       ],
     };
   }
-  const parsed = parseStackFileText(text);
+  const parsed = parseStackFileText(text, path);
   if ("problems" in parsed) return parsed;
   return validateStackConfig(parsed.raw, options);
 }
 
+/** `source` names the file in problems that concern the file as a whole or a line of it. */
 export function parseStackFileText(
   text: string,
+  source = "(stack file)",
 ): { raw: RawStackConfig } | { problems: Problem[] } {
-  const document = parseDocument(text, { uniqueKeys: true });
-  if (document.errors.length > 0) {
-    return {
-      problems: document.errors.map((e) => ({
-        path: "(stack file)",
-        message: `YAML error at line ${e.linePos?.[0].line ?? "?"}: ${e.code}`,
-      })),
-    };
-  }
+  const lines = new LineCounter();
+  // Duplicate keys are found by our own walk, which can name the key and both lines.
+  const document = parseDocument(text, {
+    uniqueKeys: false,
+    lineCounter: lines,
+    prettyErrors: false,
+  });
+  const yamlProblems = yamlSyntaxProblems(document.errors, text, lines, source);
+  if (yamlProblems.length > 0) return { problems: yamlProblems };
+  const duplicates = duplicateKeyProblems(document, lines, source);
+  if (duplicates.length > 0) return { problems: duplicates };
   const top: unknown = document.toJS();
   if (isCyclic(top)) {
-    return { problems: [{ path: "(stack file)", message: "a YAML alias refers to itself" }] };
+    return { problems: [{ path: source, message: "a YAML alias refers to itself" }] };
   }
   if (top === null || typeof top !== "object" || Array.isArray(top)) {
     return {
-      problems: [{ path: "(stack file)", message: "must be a mapping with a config: key" }],
+      problems: [{ path: source, message: "must be a mapping with a config: key" }],
     };
   }
   const problems: Problem[] = Object.keys(top)

@@ -1,10 +1,15 @@
 /**
- * The validated stack configuration, contract v1 (DESIGN.md §3).
+ * The validated stack configuration, contract v1 (README "Configuration reference";
+ * every key, type and default in src/config/contract.ts).
  * Every optional key of the contract has its default filled in by the validator,
  * so the renderers and components never repeat a default.
  */
 
 export type Ipv6Mode = "isatap" | "native";
+
+/** Amazon Linux 2023's kernel streams: its default 6.1, or 6.12. */
+export const GATEWAY_KERNELS = ["6.1", "6.12"] as const;
+export type GatewayKernel = (typeof GATEWAY_KERNELS)[number];
 
 export interface SiteConfig {
   /** [a-z0-9-]{1,32}; names every resource of the stack. */
@@ -41,6 +46,8 @@ export interface GatewayOptions {
   instanceType: string;
   /** Explicit AMI; when absent the latest Amazon Linux 2023 for the instance's arch is looked up. */
   amiId?: string;
+  /** The AL2023 kernel stream the looked-up image carries (both gateways boot the same). */
+  kernel: GatewayKernel;
   sshUser: string;
   sshAllowedCidrs: string[];
   bastion?: BastionConfig;
@@ -85,7 +92,10 @@ export interface FailoverConfig {
   rtxKeepaliveCount: number;
 }
 
-/** Secrets are never part of StackConfig: they travel as Pulumi secrets (see src/config/secrets.ts). */
+/**
+ * Secrets are never part of StackConfig: they travel as Pulumi secrets, read in index.ts with
+ * requireSecret (README "Configuration reference", the last three keys).
+ */
 export interface StackConfig {
   region?: string;
   site: SiteConfig;

@@ -6,6 +6,7 @@
 
 import { GatewayContext } from "./context";
 import { LINKS, PATHS, UNITS } from "./paths";
+import { renderModuleCheck } from "./install-checks";
 import { fileOf, quote } from "./shell";
 
 export interface FileEntry {
@@ -33,6 +34,8 @@ export function renderInstallScript(c: GatewayContext, files: readonly FileEntry
     ...PACKAGES.map(
       ([command, pkg]) => `command -v ${command} >/dev/null 2>&1 || missing+=(${pkg})`,
     ),
+    ...renderModuleCheck(c),
+    "",
     'if [ "${#missing[@]}" -gt 0 ]; then',
     '  log "installing ${missing[*]}"',
     '  dnf -y -q install "${missing[@]}" || {',
@@ -56,11 +59,24 @@ export function renderInstallScript(c: GatewayContext, files: readonly FileEntry
     ),
     "",
     "systemctl daemon-reload",
-    `systemctl enable ${UNITS.tunnels} ${UNITS.keepalived} ${UNITS.reassertTimer}`,
+    `systemctl enable ${UNITS.tunnels} ${UNITS.prober} ${UNITS.keepalived} ${UNITS.reassertTimer}`,
+    'was_changed() { local f; for f in "$@"; do [[ " ${changed[*]} " == *" $f "* ]] && return 0; done; return 1; }',
+    "# networkd reads networkd.conf at start: restart it (if running) so it keeps our policy rules.",
+    `if was_changed ${PATHS.networkdDropIn}; then systemctl try-restart systemd-networkd; fi`,
     "# reload runs `up` on a running unit (no teardown); a stopped one is started.",
     `systemctl reload-or-restart ${UNITS.tunnels}`,
+    "# The prober resumes from its track file, so restarting it does not fail over; it restarts when",
+    "# it or the tunnel (which `up` may rebuild under its ping) changed.",
+    `if systemctl is-active --quiet ${UNITS.prober}; then`,
+    `  if was_changed ${PATHS.proberScript} ${PATHS.proberUnit} ${PATHS.tunnelsScript}; then systemctl restart ${UNITS.prober}; fi`,
+    "else",
+    `  systemctl start ${UNITS.prober}`,
+    "fi",
+    "# Reload, never restart, a running keepalived, and only when its configuration changed: a restart",
+    "# leaves MASTER (a priority-0 advert), so the peer takes the routes and this gateway, the",
+    "# preferred one, takes them back: two failovers. A reload keeps the VRRP state.",
     `if systemctl is-active --quiet ${UNITS.keepalived}; then`,
-    `  [[ " \${changed[*]} " == *" ${PATHS.keepalivedConf} "* ]] && systemctl reload ${UNITS.keepalived}`,
+    `  if was_changed ${PATHS.keepalivedConf}; then systemctl reload ${UNITS.keepalived}; fi`,
     "else",
     `  systemctl start ${UNITS.keepalived}`,
     "fi",
@@ -76,12 +92,13 @@ export function renderRemoveScript(c: GatewayContext, files: readonly FileEntry[
     `# vpc-ipip6-gateway: remove gateway ${c.name}'s configuration for site ${c.site}. Idempotent.`,
     "set -uo pipefail",
     'log() { echo "[vpc-ipip6-gateway] $*" >&2; }',
-    `systemctl disable --now ${UNITS.reassertTimer} ${UNITS.keepalived} 2>/dev/null || true`,
+    `systemctl disable --now ${UNITS.reassertTimer} ${UNITS.keepalived} ${UNITS.prober} 2>/dev/null || true`,
     `systemctl disable --now ${UNITS.tunnels} 2>/dev/null || true`,
     "# The unit's stop ran `down`; run it again in case the unit was never started.",
     `[ -x ${PATHS.tunnelsScript} ] && ${PATHS.tunnelsScript} down`,
     `rm -f ${files.map((f) => quote(f.path)).join(" ")}`,
-    `rmdir --ignore-fail-on-non-empty ${[PATHS.keepalivedDropIn, PATHS.nftables, PATHS.trackScript].map((p) => p.replace(/\/[^/]+$/, "")).join(" ")} 2>/dev/null || true`,
+    `rm -rf ${PATHS.proberStateDir}`,
+    `rmdir --ignore-fail-on-non-empty ${[PATHS.keepalivedDropIn, PATHS.nftables, PATHS.proberScript].map((p) => p.replace(/\/[^/]+$/, "")).join(" ")} 2>/dev/null || true`,
     "systemctl daemon-reload",
     "sysctl -q --system >/dev/null 2>&1 || true",
     'log "removed (packages left installed)"',

@@ -1,13 +1,17 @@
-/** keepalived.conf and the two scripts it runs: the tunnel check and the route move. */
+/** keepalived.conf and the script it runs on becoming master: the route move. */
 
 import { GatewayContext } from "./context";
 import { LINKS, LOG_TAG, PATHS } from "./paths";
-import { bashArray, fileOf, quote } from "./shell";
+import { TRACK_FILE_NAME } from "./prober";
+import { bashArray, fileOf } from "./shell";
 
 /**
  * VRRPv3 over unicast between the two gateways' private IPs (VPCs carry no multicast), with a
- * sub-second advert interval. A failing track script puts the instance in FAULT, which hands
- * mastership to the peer at once (keepalived sends a priority-0 advert when it leaves MASTER).
+ * sub-second advert interval. The tunnel prober's track file (weight 0: any non-zero value is a
+ * failure, keepalived.conf(5) "Track files") puts the instance in FAULT the moment the prober
+ * writes 1, which hands mastership to the peer at once (keepalived sends a priority-0 advert when
+ * it leaves MASTER). init_file makes a missing file read as down: keepalived treats an absent
+ * file as 0, and a gateway whose prober has not judged the tunnel yet must not take the routes.
  */
 export function renderKeepalivedConf(c: GatewayContext): string {
   const advert = (c.vrrp.advertIntervalMs / 1000).toFixed(2);
@@ -20,12 +24,10 @@ export function renderKeepalivedConf(c: GatewayContext): string {
     "  script_user root",
     "}",
     "",
-    "vrrp_script vig_tunnel {",
-    `  script "${PATHS.trackScript}"`,
-    "  interval 1",
-    "  timeout 2",
-    "  fall 1",
-    "  rise 2",
+    "track_file vig_tunnel {",
+    `  file "${PATHS.proberStateDir}/${TRACK_FILE_NAME}"`,
+    "  weight 0",
+    "  init_file 1",
     "}",
     "",
     `vrrp_instance vig_${c.site.replace(/-/g, "_")} {`,
@@ -41,20 +43,11 @@ export function renderKeepalivedConf(c: GatewayContext): string {
     "  virtual_ipaddress {",
     `    ${c.vrrp.placeholder}/32 dev ${LINKS.vrrp}`,
     "  }",
-    "  track_script {",
+    "  track_file {",
     "    vig_tunnel",
     "  }",
     `  notify_master "${PATHS.notifyScript}"`,
     "}",
-  ]);
-}
-
-/** Succeeds while the tunnel carries traffic: any echo reply from the RTX's LAN address within 1 s. */
-export function renderTrackScript(c: GatewayContext): string {
-  return fileOf([
-    "#!/bin/bash",
-    `# vpc-ipip6-gateway: is ${LINKS.tunnel} to site ${c.site} passing traffic? Rendered; do not edit.`,
-    `exec ping -n -q -I ${LINKS.tunnel} -i 0.2 -w 1 ${quote(c.rtxLanAddress)} >/dev/null 2>&1`,
   ]);
 }
 

@@ -7,14 +7,19 @@ export const PATHS = {
   reassertUnit: "/etc/systemd/system/vpc-ipip6-gateway-reassert.service",
   reassertTimer: "/etc/systemd/system/vpc-ipip6-gateway-reassert.timer",
   sysctl: "/etc/sysctl.d/90-vpc-ipip6-gateway.conf",
+  networkdDropIn: "/etc/systemd/networkd.conf.d/vpc-ipip6-gateway.conf",
   nftables: "/etc/vpc-ipip6-gateway/mss-clamp.nft",
   keepalivedConf: "/etc/keepalived/keepalived.conf",
-  trackScript: "/usr/local/libexec/vpc-ipip6-gateway/track-tunnel",
+  proberScript: "/usr/local/libexec/vpc-ipip6-gateway/prober",
+  proberUnit: "/etc/systemd/system/vpc-ipip6-gateway-prober.service",
+  /** Runtime state: keepalived's track file and the prober's status file (docs/gateway-prober.md). */
+  proberStateDir: "/run/vpc-ipip6-gateway",
   notifyScript: "/usr/local/libexec/vpc-ipip6-gateway/notify-master",
 } as const;
 
 export const UNITS = {
   tunnels: "vpc-ipip6-gateway-tunnels.service",
+  prober: "vpc-ipip6-gateway-prober.service",
   reassertService: "vpc-ipip6-gateway-reassert.service",
   reassertTimer: "vpc-ipip6-gateway-reassert.timer",
   keepalived: "keepalived.service",

@@ -3,9 +3,12 @@
 import { StackConfig } from "../config/types";
 import { RenderedGateway } from "../render/types";
 import { gatewayContext } from "./context";
+import { renderHealthWaitScript } from "./install-checks";
 import { FileEntry, renderInstallScript, renderRemoveScript } from "./install-script";
-import { renderKeepalivedConf, renderNotifyScript, renderTrackScript } from "./keepalived";
+import { renderKeepalivedConf, renderNotifyScript } from "./keepalived";
 import { PATHS } from "./paths";
+import { renderNetworkdDropIn } from "./policy-rules";
+import { renderProberScript, renderProberUnit } from "./prober";
 import {
   renderKeepalivedDropIn,
   renderNftables,
@@ -21,9 +24,11 @@ export function renderGateway(config: StackConfig, index: number): RenderedGatew
   const files: FileEntry[] = [
     { path: PATHS.sysctl, mode: "0644", content: renderSysctl(c) },
     { path: PATHS.nftables, mode: "0644", content: renderNftables(c) },
+    { path: PATHS.networkdDropIn, mode: "0644", content: renderNetworkdDropIn() },
     { path: PATHS.tunnelsScript, mode: "0755", content: renderTunnelsScript(c) },
     { path: PATHS.tunnelsUnit, mode: "0644", content: renderTunnelsUnit(c) },
-    { path: PATHS.trackScript, mode: "0755", content: renderTrackScript(c) },
+    { path: PATHS.proberScript, mode: "0755", content: renderProberScript(c) },
+    { path: PATHS.proberUnit, mode: "0644", content: renderProberUnit(c) },
     { path: PATHS.notifyScript, mode: "0755", content: renderNotifyScript(c) },
     { path: PATHS.keepalivedConf, mode: "0640", content: renderKeepalivedConf(c) },
     { path: PATHS.keepalivedDropIn, mode: "0644", content: renderKeepalivedDropIn() },
@@ -40,5 +45,6 @@ export function renderGateway(config: StackConfig, index: number): RenderedGatew
     fileModes: Object.fromEntries(files.map((f) => [f.path, f.mode])),
     installScript: renderInstallScript(c, files),
     removeScript: renderRemoveScript(c, files),
+    healthWaitScript: renderHealthWaitScript(c),
   };
 }

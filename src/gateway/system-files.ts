@@ -53,12 +53,12 @@ export function renderTunnelsUnit(c: GatewayContext): string {
   ]);
 }
 
-/** keepalived needs the tunnel (its track script pings through it) and must come back if it dies. */
+/** keepalived needs the tunnel and its prober (their track file) and must come back if it dies. */
 export function renderKeepalivedDropIn(): string {
   return fileOf([
     "[Unit]",
-    `Wants=${UNITS.tunnels}`,
-    `After=${UNITS.tunnels}`,
+    `Wants=${UNITS.tunnels} ${UNITS.prober}`,
+    `After=${UNITS.tunnels} ${UNITS.prober}`,
     "",
     "[Service]",
     "Restart=always",

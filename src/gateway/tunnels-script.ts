@@ -7,6 +7,7 @@
 import { createHash } from "crypto";
 import { GatewayContext } from "./context";
 import { LINKS, NFT_TABLE, PATHS } from "./paths";
+import { POLICY_RULES_FUNCTIONS, SITE_RULE_PRIORITY } from "./policy-rules";
 import { bashArray, fileOf, quote } from "./shell";
 
 function fingerprint(parts: readonly (string | number)[]): string {
@@ -37,6 +38,7 @@ export function renderTunnelsScript(c: GatewayContext): string {
     `SIT_PRINT=${quote(sitPrint)} TUN_PRINT=${quote(tunPrint)}`,
     `NFT_FILE=${PATHS.nftables} NFT_TABLE=${NFT_TABLE}`,
     `SYSCTL_FILE=${PATHS.sysctl}`,
+    `SITE_RULE_PRIORITY=${SITE_RULE_PRIORITY}`,
     ...(c.isatap
       ? [
           `ISATAP_ROUTER=${quote(c.isatap.router)}`,
@@ -57,18 +59,20 @@ export function renderTunnelsScript(c: GatewayContext): string {
     c.isatap ? ISATAP_UP : NATIVE_UP,
     TUNNEL_UP,
     COMMON_UP_DOWN,
-    "",
+    POLICY_RULES_FUNCTIONS,
     'case "${1:-up}" in',
     "  up)",
     '    sysctl -q -p "$SYSCTL_FILE"',
     `    ${c.isatap ? "isatap_up" : "wait_for_native_address"}`,
     "    tunnel_up",
+    "    site_rules_up",
     "    vrrp_link_up",
     '    nft -f "$NFT_FILE"',
     '    log "up: $TUN $TUNNEL_LOCAL -> $RTX_ADDRESS mtu $TUNNEL_MTU, routes ${SITE_CIDRS[*]}"',
     "    ;;",
     "  down)",
     '    nft delete table inet "$NFT_TABLE" 2>/dev/null || true',
+    "    site_rules_down",
     '    remove_link "$TUN"',
     ...(c.isatap ? ['    remove_link "$SIT"'] : []),
     '    remove_link "$VRRP_LINK"',

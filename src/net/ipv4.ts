@@ -14,6 +14,13 @@ export function parseIpv4(text: string): number | undefined {
   return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
 }
 
+/** For text already validated as an address (a validated config): a malformed one is a bug. */
+export function ipv4OrThrow(text: string): number {
+  const address = parseIpv4(text);
+  if (address === undefined) throw new Error(`"${text}" is not an IPv4 address`);
+  return address;
+}
+
 export function formatIpv4(value: number): string {
   return [24, 16, 8, 0].map((shift) => (value >>> shift) & 255).join(".");
 }
@@ -41,6 +48,13 @@ export function parseIpv4Cidr(text: string): CidrParse {
   return { cidr: { network, prefix } };
 }
 
+/** For text already validated as a CIDR (a validated config, a table in the code). */
+export function ipv4CidrOrThrow(text: string): Ipv4Cidr {
+  const parsed = parseIpv4Cidr(text);
+  if ("error" in parsed) throw new Error(parsed.error);
+  return parsed.cidr;
+}
+
 export function formatIpv4Cidr(cidr: Ipv4Cidr): string {
   return `${formatIpv4(cidr.network)}/${cidr.prefix}`;
 }
@@ -57,6 +71,35 @@ export function cidrsOverlap(a: Ipv4Cidr, b: Ipv4Cidr): boolean {
 
 export function broadcastOf(cidr: Ipv4Cidr): number {
   return (cidr.network | ~maskOf(cidr.prefix)) >>> 0;
+}
+
+/**
+ * Whether the CIDRs together cover every IPv4 address (0.0.0.0/1 + 128.0.0.0/1 is 0.0.0.0/0
+ * in two pieces): the ranges sorted by start, each must begin no later than one past the end
+ * reached so far.
+ */
+export function cidrsCoverAll(cidrs: readonly Ipv4Cidr[]): boolean {
+  const ranges = cidrs.map((c) => [c.network, broadcastOf(c)] as const).sort((a, b) => a[0] - b[0]);
+  let next = 0; // the lowest address not yet covered
+  for (const [start, end] of ranges) {
+    if (start > next) return false;
+    next = Math.max(next, end + 1);
+    if (next > 0xffffffff) return true;
+  }
+  return false;
+}
+
+/**
+ * Why an address can never be a unicast host (the ISATAP router, a next hop), or undefined:
+ * RFC 6890's "this host" 0.0.0.0, loopback 127/8, multicast 224/4 (RFC 5771) and the limited
+ * broadcast 255.255.255.255 (RFC 919).
+ */
+export function nonUnicastIpv4Reason(address: number): string | undefined {
+  if (address === 0) return "the unspecified address";
+  if (address === 0xffffffff) return "the limited broadcast address";
+  if (address >>> 24 === 127) return "a loopback address";
+  if (address >>> 28 === 0xe) return "a multicast address (224.0.0.0/4)";
+  return undefined;
 }
 
 /**
@@ -85,11 +128,7 @@ export const NON_GLOBAL_IPV4_RANGES: readonly string[] = [
   "240.0.0.0/4", // reserved, including limited broadcast
 ];
 
-const NON_GLOBAL: Ipv4Cidr[] = NON_GLOBAL_IPV4_RANGES.map((text) => {
-  const parsed = parseIpv4Cidr(text);
-  if ("error" in parsed) throw new Error(parsed.error);
-  return parsed.cidr;
-});
+const NON_GLOBAL: Ipv4Cidr[] = NON_GLOBAL_IPV4_RANGES.map(ipv4CidrOrThrow);
 
 export function isGloballyUniqueIpv4(address: number): boolean {
   return !NON_GLOBAL.some((range) => cidrContains(range, address));

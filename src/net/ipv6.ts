@@ -86,10 +86,23 @@ export function parseIpv6Prefix(text: string): Ipv6PrefixParse {
   return { prefix: { groups, length } };
 }
 
+/** fe80::/10 (RFC 4291 §2.5.6). */
+export function isLinkLocalIpv6(groups: Ipv6Groups): boolean {
+  return (groups[0] & 0xffc0) === 0xfe80;
+}
+
+/** ff00::/8 (RFC 4291 §2.7). */
+export function isMulticastIpv6(groups: Ipv6Groups): boolean {
+  return (groups[0] & 0xff00) === 0xff00;
+}
+
+/** ::ffff:0:0/96 (RFC 4291 §2.5.5.2): an IPv4 address written as IPv6, never on an IPv6 wire. */
+export function isIpv4MappedIpv6(groups: Ipv6Groups): boolean {
+  return groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff;
+}
+
 /** True for ::, ::1, fe80::/10 link-local and ff00::/8 multicast: never a tunnel endpoint. */
 export function isUnusableTunnelEndpoint(groups: Ipv6Groups): boolean {
   const unspecifiedOrLoopback = groups.slice(0, 7).every((g) => g === 0) && groups[7] <= 1;
-  const linkLocal = (groups[0] & 0xffc0) === 0xfe80;
-  const multicast = (groups[0] & 0xff00) === 0xff00;
-  return unspecifiedOrLoopback || linkLocal || multicast;
+  return unspecifiedOrLoopback || isLinkLocalIpv6(groups) || isMulticastIpv6(groups);
 }

@@ -32,6 +32,8 @@ export interface RenderedGateway {
   installScript: string;
   /** Bash run as root: undoes everything installScript did. Idempotent. */
   removeScript: string;
+  /** Bash run as root after a change: waits until keepalived runs and the tunnel is up, or fails. */
+  healthWaitScript: string;
 }
 
 export interface RenderedRtx {

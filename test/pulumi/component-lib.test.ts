@@ -68,13 +68,22 @@ describe("component libraries", () => {
       );
     });
 
-    it("matches standard AL2023 image names and not the minimal ones", () => {
-      const pattern = new RegExp(
-        `^${al2023NamePattern("arm64").replace(/\./g, "\\.").replace(/\*/g, ".*")}$`,
+    const amiPattern = (kernel: "6.1" | "6.12") =>
+      new RegExp(
+        `^${al2023NamePattern("arm64", kernel).replace(/\./g, "\\.").replace(/\*/g, ".*")}$`,
       );
+
+    it("matches standard AL2023 image names and not the minimal ones", () => {
+      const pattern = amiPattern("6.1");
       assert.ok(pattern.test("al2023-ami-2023.6.20241010.0-kernel-6.1-arm64"));
       assert.ok(!pattern.test("al2023-ami-minimal-2023.6.20241010.0-kernel-6.1-arm64"));
       assert.ok(!pattern.test("al2023-ami-2023.6.20241010.0-kernel-6.1-x86_64"));
+    });
+
+    it("stays on the configured kernel stream: 6.1 never picks a 6.12 image, nor the reverse", () => {
+      assert.ok(!amiPattern("6.1").test("al2023-ami-2023.9.20251208.0-kernel-6.12-arm64"));
+      assert.ok(amiPattern("6.12").test("al2023-ami-2023.9.20251208.0-kernel-6.12-arm64"));
+      assert.ok(!amiPattern("6.12").test("al2023-ami-2023.9.20251208.0-kernel-6.1-arm64"));
     });
   });
 

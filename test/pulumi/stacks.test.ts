@@ -78,7 +78,11 @@ for (const mode of ["isatap", "native"] as const) {
       assert.deepStrictEqual(chain("GatewayPair"), ["(stack)"]);
       assert.strictEqual(parentOf(c, ofType(c, T.local)[0])?.type, `${PREFIX}RtxConfiguration`);
       assert.ok(
-        ofType(c, T.remote).every((r) => parentOf(c, r)?.type === `${PREFIX}GatewayConfiguration`),
+        ofType(c, T.remote).every((r) =>
+          [`${PREFIX}GatewayConfiguration`, `${PREFIX}GatewayHealthGate`].includes(
+            parentOf(c, r)?.type ?? "",
+          ),
+        ),
       );
       assert.ok(
         ofType(c, T.route).every((r) => parentOf(c, r)?.type === `${PREFIX}FailoverRoutes`),
@@ -147,7 +151,7 @@ for (const mode of ["isatap", "native"] as const) {
       const filters = ami[0].inputs.filters as { name: string; values: string[] }[];
       assert.deepStrictEqual(filters.find((f) => f.name === "architecture")?.values, ["arm64"]);
       assert.deepStrictEqual(filters.find((f) => f.name === "name")?.values, [
-        "al2023-ami-2023.*-kernel-*-arm64",
+        "al2023-ami-2023.*-kernel-6.1-arm64",
       ]);
       for (const i of [0, 1])
         assert.strictEqual(named(c, `${gwName(i)}-instance`).inputs.ami, fakeAmiId("arm64"));
@@ -292,7 +296,42 @@ for (const mode of ["isatap", "native"] as const) {
       }
     });
 
-    it("pushes the rendered RTX commands after both gateways, passwords as secret environment", () => {
+    it("changes one gateway at a time: gateway 1 waits for gateway 0's health gate", () => {
+      const gate = (i: number) => named(c, `${site()}-${rendered.gateways[i].name}-health-wait`);
+      const depsOf = (name: string) => named(c, name).dependencies;
+      const componentDeps = (name: string) => parentOf(c, named(c, name))?.dependencies ?? [];
+      for (const i of [0, 1]) {
+        const g = gate(i);
+        assert.strictEqual(g.inputs.stdin, rendered.gateways[i].healthWaitScript);
+        assert.strictEqual(g.inputs.create, "sudo bash -s");
+        assert.strictEqual(g.inputs.delete, undefined, "the gate undoes nothing");
+        // Replaced (so run again) whenever the instance, its type or the pushed bundle changes.
+        assert.deepStrictEqual(g.inputs.triggers, [
+          named(c, `${gwName(i)}-instance`).id,
+          config.gateway.instanceType,
+          (c.exports.gateways.value as { configurationHash: string }[])[i].configurationHash,
+        ]);
+        assert.ok(
+          g.dependencies.includes(named(c, `${gwName(i)}-config-push`).urn),
+          "the gate runs after its gateway's push",
+        );
+      }
+      const gateA = gate(0).urn;
+      for (const r of [`${gwName(1)}-instance`, `${gwName(1)}-eni`, `${gwName(1)}-host-key`])
+        assert.ok(depsOf(r).includes(gateA), `${r} does not wait for gateway 0's gate`);
+      assert.ok(depsOf(`${gwName(1)}-config-push`).includes(gateA));
+      for (const r of [`${gwName(0)}-instance`, `${gwName(0)}-config-push`]) {
+        assert.ok(!depsOf(r).includes(gate(1).urn), `${r} must not wait for gateway 1`);
+        assert.ok(!componentDeps(r).includes(gate(1).urn));
+      }
+      // Instances and ENIs are deleted before they are replaced (pinned addresses), one at a time.
+      for (const i of [0, 1]) {
+        assert.strictEqual(named(c, `${gwName(i)}-instance`).deleteBeforeReplace, true);
+        assert.deepStrictEqual(named(c, `${gwName(i)}-instance`).ignoreChanges, ["ami"]);
+      }
+    });
+
+    it("pushes the rendered RTX commands without waiting for the gateways, passwords as secret environment", () => {
       const [push] = ofType(c, T.local);
       assert.strictEqual(push.name, `${site()}-rtx-push`);
       assert.strictEqual(push.inputs.create, rtxCommandLine("apply", config.rtx));
@@ -321,9 +360,10 @@ for (const mode of ["isatap", "native"] as const) {
       assert.strictEqual(push.inputs.dir, REPO_ROOT);
       assert.strictEqual(push.deleteBeforeReplace, true);
       assert.ok(push.additionalSecretOutputs.includes("environment"));
+      // Gateway 0's health gate needs the RTX's end of the tunnel: the RTX must not wait for it.
       const deps = parentOf(c, push)?.dependencies ?? [];
       for (const gw of ofType(c, T.remote))
-        assert.ok(deps.includes(gw.urn), `RTX push does not wait for ${gw.name}`);
+        assert.ok(!deps.includes(gw.urn), `RTX push waits for ${gw.name}`);
     });
 
     it("sends no secret in any input, invoke or export that is not marked secret", () => {

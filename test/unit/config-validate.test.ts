@@ -13,6 +13,20 @@ function problemsAfter(kind: "isatap" | "native", mutate: Mutation): string[] {
 /** [what a network engineer got wrong, stack, mutation, expected key path, expected message part] */
 const MISTAKES: Array<[string, "isatap" | "native", Mutation, string, RegExp]> = [
   [
+    "kernel stream AL2023 does not ship",
+    "isatap",
+    (c) => (c[`${NS}:gateway`] = { ...c[`${NS}:gateway`], kernel: "6.6" }),
+    `${NS}:gateway.kernel`,
+    /"6\.1" or "6\.12", quoted/,
+  ],
+  [
+    "kernel stream unquoted (YAML reads 6.10 and 6.1 alike)",
+    "isatap",
+    (c) => (c[`${NS}:gateway`] = { ...c[`${NS}:gateway`], kernel: 6.1 }),
+    `${NS}:gateway.kernel`,
+    /"6\.1" or "6\.12", quoted/,
+  ],
+  [
     "site CIDR with host bits",
     "isatap",
     (c) => (c[`${NS}:site`].cidrs = ["192.168.10.1/24"]),
@@ -324,6 +338,154 @@ const MISTAKES: Array<[string, "isatap" | "native", Mutation, string, RegExp]> =
     `${NS}:rtx.wanInterface`,
     /lan2/,
   ],
+  [
+    "multicast ISATAP router",
+    "isatap",
+    (c) => (c[`${NS}:ipv6`].isatapRouter = "224.0.0.5"),
+    `${NS}:ipv6.isatapRouter`,
+    /multicast address.*unicast IPv4 address of the AWS-side ISATAP router/,
+  ],
+  [
+    "unspecified ISATAP router",
+    "isatap",
+    (c) => (c[`${NS}:ipv6`].isatapRouter = "0.0.0.0"),
+    `${NS}:ipv6.isatapRouter`,
+    /unspecified address.*unicast/,
+  ],
+  [
+    "broadcast ISATAP router",
+    "isatap",
+    (c) => (c[`${NS}:ipv6`].isatapRouter = "255.255.255.255"),
+    `${NS}:ipv6.isatapRouter`,
+    /limited broadcast address.*unicast/,
+  ],
+  [
+    "loopback ISATAP router",
+    "isatap",
+    (c) => (c[`${NS}:ipv6`].isatapRouter = "127.0.0.1"),
+    `${NS}:ipv6.isatapRouter`,
+    /loopback address.*unicast/,
+  ],
+  [
+    "link-local ISATAP prefix",
+    "isatap",
+    (c) => (c[`${NS}:ipv6`].isatapPrefix = "fe80::/64"),
+    `${NS}:ipv6.isatapPrefix`,
+    /link-local \(fe80::\/10\); give the global \/64/,
+  ],
+  [
+    "multicast ISATAP prefix",
+    "isatap",
+    (c) => (c[`${NS}:ipv6`].isatapPrefix = "ff0e::/64"),
+    `${NS}:ipv6.isatapPrefix`,
+    /multicast \(ff00::\/8\); give the global \/64/,
+  ],
+  [
+    "RTX LAN address that is its network's network address",
+    "native",
+    (c) => (c[`${NS}:rtx`].lanAddress = "172.20.8.0"),
+    `${NS}:rtx.lanAddress`,
+    /is the network address of site network 172\.20\.8\.0\/24; give the RTX's own address/,
+  ],
+  [
+    "RTX LAN address that is its network's broadcast address",
+    "native",
+    (c) => (c[`${NS}:rtx`].lanAddress = "172.20.3.255"),
+    `${NS}:rtx.lanAddress`,
+    /is the broadcast address of site network 172\.20\.0\.0\/22/,
+  ],
+  [
+    "RTX tunnel address equal to a native gateway's",
+    "native",
+    (c) => (c[`${NS}:rtx`].ipv6Address = "2001:db8:100:2::10"),
+    `${NS}:rtx.ipv6Address`,
+    /is gateways\[1\]\.ipv6Address, the gateway's end of the tunnel; give the RTX's own/,
+  ],
+  [
+    "RTX tunnel address equal to a gateway's derived ISATAP address",
+    "isatap",
+    (c) => (c[`${NS}:rtx`].ipv6Address = "2001:DB8:1:0:0:5efe:10.0.1.10"),
+    `${NS}:rtx.ipv6Address`,
+    /2001:db8:1::5efe:a00:10a is gateways\[0\]'s own ISATAP address/,
+  ],
+  [
+    "IPv4-mapped RTX tunnel address",
+    "isatap",
+    (c) => (c[`${NS}:rtx`].ipv6Address = "::ffff:192.168.10.1"),
+    `${NS}:rtx.ipv6Address`,
+    /IPv4-mapped address \(::ffff:0:0\/96\)/,
+  ],
+  [
+    "SSH rules that add up to the whole Internet",
+    "isatap",
+    (c) => (c[`${NS}:gateway`].sshAllowedCidrs = ["10.0.0.0/16", "0.0.0.0/1", "128.0.0.0/1"]),
+    `${NS}:gateway.sshAllowedCidrs`,
+    /together open SSH to the whole Internet; name the networks/,
+  ],
+  [
+    "SSH rules that add up to the whole Internet in many pieces",
+    "isatap",
+    (c) =>
+      (c[`${NS}:gateway`].sshAllowedCidrs = [
+        "192.0.0.0/2",
+        "0.0.0.0/2",
+        "128.0.0.0/2",
+        "64.0.0.0/3",
+        "96.0.0.0/3",
+      ]),
+    `${NS}:gateway.sshAllowedCidrs`,
+    /whole Internet/,
+  ],
+  [
+    "WAN interface the RTX830 does not have",
+    "isatap",
+    (c) => Object.assign(c[`${NS}:rtx`], { model: "RTX830", wanInterface: "lan3" }),
+    `${NS}:rtx.wanInterface`,
+    /RTX830 has lan1\.\.lan2; "lan3" does not exist on it/,
+  ],
+  [
+    "WAN interface the RTX1210 does not have",
+    "isatap",
+    (c) => Object.assign(c[`${NS}:rtx`], { model: "RTX1210", wanInterface: "lan4" }),
+    `${NS}:rtx.wanInterface`,
+    /RTX1210 has lan1\.\.lan3/,
+  ],
+  [
+    "RTX host key pasted from known_hosts",
+    "isatap",
+    (c) =>
+      (c[`${NS}:rtx`].hostKey =
+        "192.168.10.1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHZwYy1pcGlwNi1nYXRld2F5IGV4YW1wbGUga2V5ISEh"),
+    `${NS}:rtx.hostKey`,
+    /known_hosts line: drop the leading host name \("192\.168\.10\.1"\)/,
+  ],
+  [
+    "bastion host key pasted from known_hosts with a port",
+    "isatap",
+    (c) =>
+      (c[`${NS}:gateway`].bastion = {
+        host: "bastion.example.net",
+        user: "jump",
+        hostKey:
+          "[bastion.example.net]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHZwYy1pcGlwNi1nYXRld2F5IGV4YW1wbGUga2V5ISEh",
+      }),
+    `${NS}:gateway.bastion.hostKey`,
+    /drop the leading host name \("\[bastion\.example\.net\]:2222"\)/,
+  ],
+  [
+    "flat dotted key from pulumi config set without --path",
+    "isatap",
+    (c) => (c[`${NS}:rtx.host`] = "192.168.10.2"),
+    `${NS}:rtx.host`,
+    /did you mean to nest it\? use pulumi config set --path 'vpc-ipip6-gateway:rtx\.host' '192\.168\.10\.2'/,
+  ],
+  [
+    "flat list key from pulumi config set without --path",
+    "isatap",
+    (c) => (c[`${NS}:gateways[0].privateIp`] = "10.0.1.11"),
+    `${NS}:gateways[0].privateIp`,
+    /did you mean to nest it\? use pulumi config set --path 'vpc-ipip6-gateway:gateways\[0\]\.privateIp'/,
+  ],
 ];
 
 describe("stack config validation", () => {
@@ -371,6 +533,7 @@ describe("stack config validation", () => {
     assert.ok(config);
     assert.deepEqual(config.gateway, {
       instanceType: "t4g.nano",
+      kernel: "6.1",
       sshUser: "ec2-user",
       sshAllowedCidrs: ["10.0.0.0/16"],
       interfaceName: "ens5",
@@ -428,6 +591,21 @@ describe("stack config validation", () => {
       "2001:0DB8:00ff:0020:0:0:0:1";
     const { config } = validateDocument(document);
     assert.equal(config?.rtx.ipv6Address, "2001:db8:ff:20::1");
+  });
+
+  it("accepts what is close to a refused value but works", () => {
+    const accepted: Array<["isatap" | "native", Mutation]> = [
+      // Half the Internet plus a quarter leaves a gap: not the whole Internet.
+      ["isatap", (c) => (c[`${NS}:gateway`].sshAllowedCidrs = ["0.0.0.0/1", "128.0.0.0/2"])],
+      ["isatap", (c) => Object.assign(c[`${NS}:rtx`], { model: "RTX1300", wanInterface: "lan8" })],
+      // No source for RTX5000's interfaces: nothing to check against.
+      ["isatap", (c) => Object.assign(c[`${NS}:rtx`], { model: "RTX5000", wanInterface: "lan9" })],
+      ["isatap", (c) => (c[`${NS}:rtx`].wanInterface = "lan9")],
+      ["isatap", (c) => (c[`${NS}:rtx`].lanAddress = "192.168.10.254")],
+      ["isatap", (c) => (c[`${NS}:rtx`].ipv6Address = "2001:db8:1::5efe:a00:10b")],
+      ["isatap", (c) => (c[`${NS}:ipv6`].isatapRouter = "223.255.255.255")],
+    ];
+    for (const [kind, mutate] of accepted) assert.deepEqual(problemsAfter(kind, mutate), []);
   });
 
   it("rejects unknown top-level keys and YAML errors in a stack file", () => {

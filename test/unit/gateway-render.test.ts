@@ -61,8 +61,30 @@ describe("gateway rendering (DESIGN.md §5)", () => {
     assert.equal(sameRouterId(a), sameRouterId(b));
   });
 
-  it("tracks the tunnel by pinging the RTX LAN address through tun0", () => {
-    assert.match(gwA.files[PATHS.trackScript], /ping -n -q -I tun0 -i 0\.2 -w 1 192\.168\.10\.1/);
+  it("keeps replies to the site on the tunnel ahead of image-added policy rules", () => {
+    const script = gwA.files[PATHS.tunnelsScript];
+    assert.match(script, /^SITE_RULE_PRIORITY=9000$/m);
+    assert.match(script, /ip -4 rule add pref "\$SITE_RULE_PRIORITY" to "\$cidr" lookup main/);
+    assert.match(script, /^ {4}site_rules_up$/m);
+    assert.match(script, /^ {4}site_rules_down$/m);
+    assert.match(gwA.files[PATHS.networkdDropIn], /^ManageForeignRoutingPolicyRules=no$/m);
+  });
+
+  it("checks every kernel module it uses before changing anything, naming module and kernel", () => {
+    const install = gwA.installScript;
+    assert.match(install, /for entry in 'sit:sit1 \(ISATAP\)' 'ip6_tunnel:tun0 \(ipip6\)' 'dummy:/);
+    assert.match(install, /kernel \$\(uname -r\) cannot load module \$module/);
+    assert.ok(install.indexOf("modprobe -q") < install.indexOf("write_file() {"));
+    assert.doesNotMatch(renderGateway(native, 0).installScript, /'sit:/, "native mode has no sit1");
+  });
+
+  it("reloads keepalived only when its configuration changed, and never restarts it", () => {
+    const install = gwA.installScript;
+    assert.match(
+      install,
+      /if was_changed \/etc\/keepalived\/keepalived\.conf; then systemctl reload keepalived\.service; fi/,
+    );
+    assert.doesNotMatch(install, /systemctl (restart|reload-or-restart) keepalived/);
   });
 
   it("moves every managed route for every site CIDR with IMDSv2, retries and a log", () => {
@@ -78,11 +100,12 @@ describe("gateway rendering (DESIGN.md §5)", () => {
 
   it("renders bash that parses", () => {
     for (const gateway of [gwA, gwB, renderGateway(native, 0)]) {
-      for (const path of [PATHS.tunnelsScript, PATHS.trackScript, PATHS.notifyScript]) {
+      for (const path of [PATHS.tunnelsScript, PATHS.proberScript, PATHS.notifyScript]) {
         assert.equal(bashSyntaxOk(gateway.files[path]), "", `${gateway.name} ${path}`);
       }
       assert.equal(bashSyntaxOk(gateway.installScript), "", `${gateway.name} install`);
       assert.equal(bashSyntaxOk(gateway.removeScript), "", `${gateway.name} remove`);
+      assert.equal(bashSyntaxOk(gateway.healthWaitScript), "", `${gateway.name} health wait`);
     }
   });
 
@@ -103,6 +126,6 @@ describe("gateway rendering (DESIGN.md §5)", () => {
     const other = { ...isatap, ipv6: { ...isatap.ipv6, pathMtu: 1400 } };
     const changed = renderGateway(other, 0);
     assert.notEqual(changed.files[PATHS.tunnelsScript], gwA.files[PATHS.tunnelsScript]);
-    assert.equal(changed.files[PATHS.trackScript], gwA.files[PATHS.trackScript]);
+    assert.equal(changed.files[PATHS.proberScript], gwA.files[PATHS.proberScript]);
   });
 });

@@ -5,12 +5,20 @@ import { cleanConsoleLine, qemuArgs } from "../../lab/qemu";
 
 describe("lab: command line, QEMU and initramfs helpers", () => {
   it("defaults to the isatap example and reads --stack-file and --json", () => {
-    assert.deepEqual(parseLabArgs([]), { stackFile: DEFAULT_STACK_FILE, cpus: 2 });
+    const defaults = { stackFile: DEFAULT_STACK_FILE, cpus: 2, kernel: "6.1", repeat: 1 };
+    assert.deepEqual(parseLabArgs([]), defaults);
     assert.deepEqual(parseLabArgs(["--stack-file", "s.yaml", "--json", "r.json"]), {
+      ...defaults,
       stackFile: "s.yaml",
       jsonFile: "r.json",
-      cpus: 2,
     });
+    assert.deepEqual(parseLabArgs(["--kernel", "6.12", "--repeat", "5"]), {
+      ...defaults,
+      kernel: "6.12",
+      repeat: 5,
+    });
+    assert.throws(() => parseLabArgs(["--kernel", "6.6"]), /--kernel takes 6\.1 or 6\.12/);
+    assert.throws(() => parseLabArgs(["--repeat", "0"]), /--repeat takes 1\.\.20/);
     assert.throws(() => parseLabArgs(["--json"]), /--json needs a value/);
     assert.throws(() => parseLabArgs(["--stak-file", "x"]), /unknown argument --stak-file/);
   });

@@ -54,13 +54,16 @@ function healthyConsole(): string[] {
     "execStop.linksLeft": "",
     "execStartAgain.rc": "0",
     "execStartTwice.rc": "0",
+    kernel: "6.12.117+deb12-amd64",
+    "policy.gw-a.replyDev": "tun0",
+    "policy.gw-b.replyDev": "tun0",
   };
   return [
     "@@LAB progress booting",
     ...Object.entries(values).map(([k, v]) => `@@LAB value ${k} ${v}`),
     ...probeLines("gatewayCrash", "vpcToSite", 90, range(21, 27)),
     ...probeLines("gatewayCrash", "siteToVpc", 90, range(21, 55)),
-    ...probeLines("tunnelFailure", "vpcToSite", 90, range(21, 45)),
+    ...probeLines("tunnelFailure", "vpcToSite", 90, range(21, 29)),
     ...probeLines("tunnelFailure", "siteToVpc", 90, range(21, 55)),
     ...probeLines("failbackTunnel", "vpcToSite", 60, []),
     ...probeLines("failbackTunnel", "siteToVpc", 60, [30]),
@@ -125,6 +128,13 @@ describe("lab: report and checks", () => {
       l.replace("mss.observedAtVpc 1400", "mss.observedAtVpc 1460"),
     );
     assert.deepEqual(failing(parseConsole(wrongMss)), ["MSS in SYN at the VPC host"]);
+
+    const leaksByEni = healthyConsole().map((l) =>
+      l.replace("policy.gw-b.replyDev tun0", "policy.gw-b.replyDev ens5"),
+    );
+    assert.deepEqual(failing(parseConsole(leaksByEni)), [
+      "gw-b: replies to the RTX's keepalive leave by the tunnel despite net-utils 2.4.0's rule",
+    ]);
 
     const fastRtx = healthyConsole().filter(
       (l) => !/ (tunnelFailure|gatewayCrash) siteToVpc /.test(l),

@@ -1,0 +1,53 @@
+/** Several lab runs in one report: medians of the failover figures, and every run's figures. */
+
+import { LabReport } from "./report";
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : Math.round((sorted[mid - 1] + sorted[mid]) / 2);
+}
+
+export interface OutageFigures {
+  vpcToSiteMs: number;
+  siteToVpcMs: number;
+}
+
+export interface RepeatSummary {
+  runs: number;
+  /** Median outage per failover scenario over the runs. */
+  medians: Record<string, OutageFigures>;
+  perRun: Record<string, OutageFigures>[];
+  /** Runs in which every check passed. */
+  passedRuns: number;
+}
+
+function outages(r: LabReport): Record<string, OutageFigures> {
+  return Object.fromEntries(
+    Object.entries(r.failover).map(([name, f]) => [
+      name,
+      { vpcToSiteMs: f.vpcToSite.outageMs, siteToVpcMs: f.siteToVpc.outageMs },
+    ]),
+  );
+}
+
+export function summarizeRuns(reports: readonly LabReport[]): RepeatSummary {
+  const perRun = reports.map(outages);
+  const names = Object.keys(perRun[0] ?? {});
+  const medians = Object.fromEntries(
+    names.map((n) => [
+      n,
+      {
+        vpcToSiteMs: median(perRun.map((r) => r[n].vpcToSiteMs)),
+        siteToVpcMs: median(perRun.map((r) => r[n].siteToVpcMs)),
+      },
+    ]),
+  );
+  return {
+    runs: reports.length,
+    medians,
+    perRun,
+    passedRuns: reports.filter((r) => r.checks.every((c) => c.pass)).length,
+  };
+}

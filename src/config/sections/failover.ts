@@ -1,0 +1,24 @@
+/** `failover`: VRRP advert interval and the RTX keepalive timing. */
+
+import { defaultOf, fullKey, keysOf } from "../contract";
+import { ConfigReader } from "../reader";
+import { FailoverConfig } from "../types";
+
+export function readFailover(r: ConfigReader, value: unknown): FailoverConfig | undefined {
+  const p = fullKey("failover");
+  const o = r.object(p, value, keysOf("failover")) ?? {};
+  const advert = r.integer(`${p}.advertIntervalMs`, o.advertIntervalMs, 50, 1000);
+  if (advert !== undefined && advert % 10 !== 0) {
+    r.report(
+      `${p}.advertIntervalMs`,
+      `${advert} is not a multiple of 10 ms (VRRPv3 counts in centiseconds)`,
+    );
+  }
+  const interval = r.integer(`${p}.rtxKeepaliveIntervalS`, o.rtxKeepaliveIntervalS, 1, 65535);
+  const count = r.integer(`${p}.rtxKeepaliveCount`, o.rtxKeepaliveCount, 3, 100);
+  return {
+    advertIntervalMs: advert ?? defaultOf("failover.advertIntervalMs"),
+    rtxKeepaliveIntervalS: interval ?? defaultOf("failover.rtxKeepaliveIntervalS"),
+    rtxKeepaliveCount: count ?? defaultOf("failover.rtxKeepaliveCount"),
+  };
+}
