@@ -1,26 +1,12 @@
 /** Several lab runs in one report: medians of the failover figures, and every run's figures. */
 
-import { LabReport } from "./report";
+import { LabReport, OutageFigures, RepeatSummary } from "./report";
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   if (sorted.length === 0) return NaN;
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : Math.round((sorted[mid - 1] + sorted[mid]) / 2);
-}
-
-export interface OutageFigures {
-  vpcToSiteMs: number;
-  siteToVpcMs: number;
-}
-
-export interface RepeatSummary {
-  runs: number;
-  /** Median outage per failover scenario over the runs. */
-  medians: Record<string, OutageFigures>;
-  perRun: Record<string, OutageFigures>[];
-  /** Runs in which every check passed. */
-  passedRuns: number;
 }
 
 function outages(r: LabReport): Record<string, OutageFigures> {

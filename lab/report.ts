@@ -1,7 +1,6 @@
 /** The lab report: measured figures, the targets as checks, and a readable rendering. */
 
 import { analyseProbes, parseArrivals, ProbeFigures } from "./probes";
-import type { RepeatSummary } from "./repeat";
 import { Direction, GuestResults } from "./results";
 
 export const PROBE_INTERVAL_MS = 100;
@@ -52,6 +51,20 @@ export interface LabContext {
   primary: string;
   standby: string;
   routeTableIds: string[];
+}
+
+export interface OutageFigures {
+  vpcToSiteMs: number;
+  siteToVpcMs: number;
+}
+
+export interface RepeatSummary {
+  runs: number;
+  /** Median outage per failover scenario over the runs. */
+  medians: Record<string, OutageFigures>;
+  perRun: Record<string, OutageFigures>[];
+  /** Runs in which every check passed. */
+  passedRuns: number;
 }
 
 export interface LabReport {
