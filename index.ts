@@ -10,6 +10,7 @@ import { GatewayPair } from "./components/gatewayPair";
 import { RtxConfiguration } from "./components/rtxConfiguration";
 import { VpcEndpoints } from "./components/vpcEndpoints";
 import { knownHostsLine, sshCommandFor } from "./components/lib/ssh";
+import { ROLLING_ORDER } from "./src/gateway/context";
 
 const config = readPulumiStackConfig();
 const rendered = renderSite(config);
@@ -18,9 +19,10 @@ const sshPrivateKey = secrets.requireSecret("gatewaySshPrivateKey");
 const site = config.site.name;
 const [first, second] = rendered.gateways;
 
-// Rolling changes (docs/pulumi.md): gateway 1 waits for gateway 0's health gate, declared below.
-let releaseSecond: (after: pulumi.Resource[]) => void = () => undefined;
-const firstGatewayDone = new Promise<pulumi.Resource[]>((resolve) => (releaseSecond = resolve));
+// Rolling changes (docs/pulumi.md): the standby goes first, and the active gateway's instance
+// waits for the standby's health gate, declared below.
+let releaseActive: (after: pulumi.Resource[]) => void = () => undefined;
+const standbyDone = new Promise<pulumi.Resource[]>((resolve) => (releaseActive = resolve));
 
 const pair = new GatewayPair(site, {
   site,
@@ -31,7 +33,7 @@ const pair = new GatewayPair(site, {
   ipv6: config.ipv6,
   rtxIpv6Address: config.rtx.ipv6Address,
   sshPrivateKey,
-  secondGatewayAfter: firstGatewayDone,
+  activeGatewayAfter: standbyDone,
 });
 
 const endpoints = config.gateway.createVpcEndpoints
@@ -44,19 +46,25 @@ const endpoints = config.gateway.createVpcEndpoints
     })
   : undefined;
 
+// The gateway configured first: the routes start at it, so it can take them at once, and nothing
+// the routes wait for waits for the other gateway (its ENI depends on the first one's gate, and
+// each configuration depends on the routes).
+const [standby, active] = ROLLING_ORDER;
 const routes = new FailoverRoutes(`${site}-routes`, {
   routeTableIds: config.vpc.routeTableIds,
   destinationCidrs: config.site.cidrs,
-  initialNetworkInterfaceId: pair.gateways[0].networkInterfaceId,
+  initialNetworkInterfaceId: pair.gateways[standby].networkInterfaceId,
 });
 
 // Routes exist before keepalived can start (it would create them first and Pulumi's create
 // would fail); the endpoints exist before the install needs packages and the EC2 API. One gateway
-// at a time: gateway 1's instance and configuration wait for gateway 0's health gate (its
-// keepalived running and its tunnel up), so no change takes both gateways down at once.
+// at a time, the standby first: the active gateway's instance and configuration wait for the
+// standby's health gate (its keepalived running and its tunnel up), so no change takes both
+// gateways down at once and a rolling change fails over only while the active one is changed.
 const configurations: GatewayConfiguration[] = [];
 const gates: GatewayHealthGate[] = [];
-rendered.gateways.forEach((gw, i) => {
+for (const i of ROLLING_ORDER) {
+  const gw = rendered.gateways[i];
   const connection = {
     host: gw.privateIp,
     user: config.gateway.sshUser,
@@ -78,31 +86,29 @@ rendered.gateways.forEach((gw, i) => {
         pair.gateways[i],
         routes,
         ...(endpoints ? [endpoints] : []),
-        ...(i > 0 ? [gates[i - 1]] : []),
+        ...(i === active ? [gates[standby]] : []),
       ],
     },
   );
-  configurations.push(configuration);
-  gates.push(
-    new GatewayHealthGate(
-      `${site}-${gw.name}-health`,
-      {
-        ...connection,
-        waitScript: gw.healthWaitScript,
-        triggers: [
-          pair.gateways[i].instanceId,
-          config.gateway.instanceType,
-          configuration.contentHash,
-        ],
-      },
-      { dependsOn: [configuration] },
-    ),
+  configurations[i] = configuration;
+  gates[i] = new GatewayHealthGate(
+    `${site}-${gw.name}-health`,
+    {
+      ...connection,
+      waitScript: gw.healthWaitScript,
+      triggers: [
+        pair.gateways[i].instanceId,
+        config.gateway.instanceType,
+        configuration.contentHash,
+      ],
+    },
+    { dependsOn: [configuration] },
   );
-});
-releaseSecond([gates[0]]);
+}
+releaseActive([gates[standby]]);
 
 // The RTX does not wait for the gateways: its tunnels and keepalives name their addresses, known
-// from the configuration, and gateway 0's health gate needs the RTX's end of the tunnel to pass.
+// from the configuration, and the standby's health gate needs the RTX's end of the tunnel to pass.
 new RtxConfiguration(`${site}-rtx`, {
   rtx: config.rtx,
   commands: rendered.rtx.commands,
@@ -120,8 +126,8 @@ export const gateways = rendered.gateways.map((gw, i) => ({
   hostPublicKey: pair.gateways[i].hostPublicKey,
   configurationHash: configurations[i].contentHash,
 }));
-/** Where the managed routes pointed when created; afterwards the active gateway owns the target. */
-export const initialRouteTarget = pair.gateways[0].networkInterfaceId;
+/** Where the managed routes point when created; afterwards the master gateway owns the target. */
+export const initialRouteTarget = pair.gateways[standby].networkInterfaceId;
 export const managedRoutes = routes.managed;
 export const tunnel = rendered.tunnel;
 export const rtxCommands = rendered.rtx.commands;

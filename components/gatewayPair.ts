@@ -10,9 +10,13 @@ import {
 import { al2023AmiQuery, pickArchitecture } from "./lib/ami";
 import { publicKeyFromPrivate } from "./lib/loginKey";
 import { TOKEN_PREFIX } from "./lib/naming";
+import { ROLLING_ORDER } from "../src/gateway/context";
 import { GatewayInstance } from "./gatewayInstance";
 import { GatewayRole } from "./gatewayRole";
 import { GatewaySecurity } from "./gatewaySecurity";
+
+/** The gateway a rolling change visits last: the one that is master whenever it is healthy. */
+const ACTIVE = ROLLING_ORDER[ROLLING_ORDER.length - 1];
 
 /** Inputs of {@link GatewayPair}. */
 export interface GatewayPairArgs {
@@ -30,11 +34,14 @@ export interface GatewayPairArgs {
   /** The stack's gatewaySshPrivateKey (secret); its public half becomes the login key. */
   sshPrivateKey: pulumi.Input<string>;
   /**
-   * What gateway 1 (its ENI, host key and instance) waits for: the end of gateway 0's rolling
-   * step, so a change that replaces or restarts instances reaches gateway 1 only once gateway 0
-   * passes traffic again. A promise, because that step is declared after the pair.
+   * What the active gateway (gateway 0: its ENI, host key and instance) waits for: the end of
+   * the standby's rolling step. Gateway 0 has the higher VRRP priority and preempts, so whenever
+   * it is healthy it is the master and gateway 1 the standby (ROLLING_ORDER); the standby goes
+   * first, and a change that replaces or restarts instances reaches the active gateway only once
+   * the standby passes traffic again (docs/pulumi.md, "Rolling changes"). A promise, because that
+   * step is declared after the pair.
    */
-  secondGatewayAfter?: pulumi.Input<pulumi.Resource[]>;
+  activeGatewayAfter?: pulumi.Input<pulumi.Resource[]>;
 }
 
 /**
@@ -88,7 +95,7 @@ export class GatewayPair extends pulumi.ComponentResource {
           sshUser: args.options.sshUser,
           loginPublicKey,
         },
-        { parent: this, dependsOn: index === 1 ? args.secondGatewayAfter : undefined },
+        { parent: this, dependsOn: index === ACTIVE ? args.activeGatewayAfter : undefined },
       );
     this.gateways = [gateway(0), gateway(1)];
     this.securityGroupId = security.securityGroupId;

@@ -5,7 +5,7 @@ import { Direction, GuestResults } from "./results";
 
 export const PROBE_INTERVAL_MS = 100;
 /**
- * Targets. VPC to site: the peer's VRRP takeover after a crash, the tunnel prober's 600-800 ms
+ * Targets. VPC to site: the peer's VRRP takeover after a crash, the tunnel prober's 300-400 ms
  * detection after a tunnel-only failure (docs/lab.md).
  */
 export const TARGETS = {

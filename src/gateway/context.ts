@@ -38,6 +38,15 @@ export interface GatewayContext {
 /** Gateway 0 is preferred: it wins elections and takes the routes back when it returns. */
 const PRIORITIES = [200, 100];
 
+/**
+ * The order a rolling change visits the gateways: lowest VRRP priority first. With preemption the
+ * highest-priority gateway is the master whenever it is healthy, so the standby is changed first
+ * (no failover), then the master (one failover to the just-checked standby, and one back).
+ */
+export const ROLLING_ORDER: readonly number[] = PRIORITIES.map((_, i) => i).sort(
+  (a, b) => PRIORITIES[a] - PRIORITIES[b],
+);
+
 export function gatewayContext(config: StackConfig, index: number): GatewayContext {
   const routerId = vrrpRouterId(config.site.name);
   const { mtu, mss } = tunnelFigures(config);

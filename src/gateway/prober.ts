@@ -13,19 +13,22 @@ import { fileOf, quote } from "./shell";
 /**
  * Probe timing. A probe unanswered when the next one is sent (ping -O) is a miss. The first probe
  * a failure makes miss is sent up to one interval after it and judged missed one interval later,
- * so detection takes between interval × downAfter and interval × (downAfter + 1): 600–800 ms here,
- * and a single lost probe (or two) never fails over. upAfter good replies in a row bring it back.
+ * so detection takes between interval × downAfter and interval × (downAfter + 1): 300–400 ms here,
+ * which leaves the VRRP takeover and the route move room within a second of a tunnel failure. One
+ * or two lost probes in a row never fail over; upAfter good replies in a row bring it back. The
+ * interval also bounds the RTT: a reply slower than 100 ms is a miss (docs/gateway-prober.md).
+ * iputils allows intervals down to 2 ms for any user; the prober runs as root anyway.
  */
 export const PROBER = {
-  intervalS: 0.2,
+  intervalS: 0.1,
   downAfter: 3,
   upAfter: 5,
-  /** Probes the status file's loss and RTT figures cover (10 s at 0.2 s). */
-  window: 50,
+  /** Probes the status file's loss and RTT figures cover (10 s at 0.1 s). */
+  window: 100,
   /** Transitions kept in the status file, newest last. */
   history: 10,
-  /** The status file is rewritten every this many probes, and on every transition. */
-  statusEvery: 5,
+  /** The status file is rewritten every this many probes (1 s), and on every transition. */
+  statusEvery: 10,
 } as const;
 
 /** Worst-case detection time of a tunnel failure, in ms. */

@@ -3,6 +3,7 @@ import { ROUTE_TARGET_FIELDS } from "../../components/failoverRoutes";
 import { bundleCommand } from "../../components/lib/configBundle";
 import { PREVIOUS_OUTPUT_ENV, rtxCommandLine } from "../../components/rtxConfiguration";
 import { StackConfig } from "../../src/config/types";
+import { gatewayContext } from "../../src/gateway/context";
 import { RenderedSite } from "../../src/render/types";
 import { Capture } from "./support/capture";
 import { TEST_ACCOUNT, fakeAmiId, fakeHostKey } from "./support/fixtures";
@@ -16,6 +17,7 @@ import {
   parentOf,
   secretValue,
   strings,
+  waitsFor,
 } from "./support/query";
 import { REPO_ROOT } from "./support/run-program";
 import { LOGIN_KEY, SECRET_MARKERS, TEST_SECRETS } from "./support/secrets";
@@ -240,9 +242,11 @@ for (const mode of ["isatap", "native"] as const) {
       }
     });
 
-    it("routes every managed table x site CIDR to gateway 0's ENI, every target ignored", () => {
+    it("routes every managed table x site CIDR to the standby's (gateway 1's) ENI, every target ignored", () => {
       const routes = ofType(c, T.route);
-      const eni0 = named(c, `${gwName(0)}-eni`).id;
+      // The gateway configured first; its configuration waits for the routes, so they cannot
+      // wait for gateway 0, whose ENI waits for gateway 1's health gate.
+      const eni1 = named(c, `${gwName(1)}-eni`).id;
       const expected = config.vpc.routeTableIds.flatMap((t) =>
         config.site.cidrs.map((d) => `${t} ${d}`),
       );
@@ -254,7 +258,7 @@ for (const mode of ["isatap", "native"] as const) {
         assert.deepStrictEqual(r.inputs, {
           routeTableId: r.inputs.routeTableId,
           destinationCidrBlock: r.inputs.destinationCidrBlock,
-          networkInterfaceId: eni0,
+          networkInterfaceId: eni1,
         });
         assert.deepStrictEqual([...r.ignoreChanges].sort(), [...ROUTE_TARGET_FIELDS].sort());
         assert.ok(
@@ -262,7 +266,10 @@ for (const mode of ["isatap", "native"] as const) {
           "the failover's target is tracked",
         );
       }
-      assert.deepStrictEqual(c.exports.initialRouteTarget.value, eni0);
+      assert.deepStrictEqual(c.exports.initialRouteTarget.value, eni1);
+      for (const r of routes)
+        for (const gw0 of [`${gwName(0)}-eni`, `${gwName(0)}-instance`])
+          assert.ok(!waitsFor(c, r).has(named(c, gw0).urn), `a route waits for ${gw0}`);
     });
 
     it("pushes each gateway's rendered install/remove scripts on stdin, after its instance and the routes", () => {
@@ -296,10 +303,12 @@ for (const mode of ["isatap", "native"] as const) {
       }
     });
 
-    it("changes one gateway at a time: gateway 1 waits for gateway 0's health gate", () => {
+    it("changes one gateway at a time, the standby first: gateway 0 waits for gateway 1's health gate", () => {
       const gate = (i: number) => named(c, `${site()}-${rendered.gateways[i].name}-health-wait`);
       const depsOf = (name: string) => named(c, name).dependencies;
-      const componentDeps = (name: string) => parentOf(c, named(c, name))?.dependencies ?? [];
+      // Gateway 0 has the higher VRRP priority and preempts: it is the master whenever healthy,
+      // so gateway 1 is the standby and goes first.
+      assert.ok(gatewayContext(config, 0).vrrp.priority > gatewayContext(config, 1).vrrp.priority);
       for (const i of [0, 1]) {
         const g = gate(i);
         assert.strictEqual(g.inputs.stdin, rendered.gateways[i].healthWaitScript);
@@ -316,14 +325,25 @@ for (const mode of ["isatap", "native"] as const) {
           "the gate runs after its gateway's push",
         );
       }
-      const gateA = gate(0).urn;
-      for (const r of [`${gwName(1)}-instance`, `${gwName(1)}-eni`, `${gwName(1)}-host-key`])
-        assert.ok(depsOf(r).includes(gateA), `${r} does not wait for gateway 0's gate`);
-      assert.ok(depsOf(`${gwName(1)}-config-push`).includes(gateA));
-      for (const r of [`${gwName(0)}-instance`, `${gwName(0)}-config-push`]) {
-        assert.ok(!depsOf(r).includes(gate(1).urn), `${r} must not wait for gateway 1`);
-        assert.ok(!componentDeps(r).includes(gate(1).urn));
-      }
+      const standbyGate = gate(1).urn;
+      for (const r of [
+        `${gwName(0)}-instance`,
+        `${gwName(0)}-eni`,
+        `${gwName(0)}-host-key`,
+        `${gwName(0)}-config-push`,
+      ])
+        assert.ok(depsOf(r).includes(standbyGate), `${r} does not wait for gateway 1's gate`);
+      // Nothing of the standby's step waits for the active gateway, directly or through others.
+      const active = [gate(0), named(c, `${gwName(0)}-instance`), named(c, `${gwName(0)}-eni`)];
+      for (const r of [
+        `${gwName(1)}-instance`,
+        `${gwName(1)}-eni`,
+        `${gwName(1)}-host-key`,
+        `${gwName(1)}-config-push`,
+        `${site()}-${rendered.gateways[1].name}-health-wait`,
+      ])
+        for (const a of active)
+          assert.ok(!waitsFor(c, named(c, r)).has(a.urn), `${r} must not wait for ${a.name}`);
       // Instances and ENIs are deleted before they are replaced (pinned addresses), one at a time.
       for (const i of [0, 1]) {
         assert.strictEqual(named(c, `${gwName(i)}-instance`).deleteBeforeReplace, true);

@@ -72,12 +72,15 @@ describe("tunnel prober (rendered script against a stand-in iputils ping)", () =
     const script = gw.files[PATHS.proberScript];
     assert.match(script, /exec ping -n -O -i "\$INTERVAL_S" -I "\$LINK" "\$TARGET"/);
     assert.match(script, /^LINK=tun0 TARGET=192\.168\.10\.1$/m);
-    assert.match(script, /^INTERVAL_S=0\.2 DOWN_AFTER=3 UP_AFTER=5$/m);
+    assert.match(script, /^INTERVAL_S=0\.1 DOWN_AFTER=3 UP_AFTER=5$/m);
   });
 
-  it("detects within 800 ms and never on a single lost probe (the constants' contract)", () => {
-    assert.ok(proberDetectionWorstMs() <= 800, `${proberDetectionWorstMs()} ms`);
-    assert.ok(PROBER.downAfter >= 2, "one lost probe must not trip it");
+  it("detects within 400 ms and never on one or two lost probes (the constants' contract)", () => {
+    // The tunnel-failure budget is 1000 ms VPC to site; detection may take at most 400 of it,
+    // leaving the rest to keepalived's takeover and the route move (docs/gateway-prober.md).
+    assert.ok(proberDetectionWorstMs() <= 400, `${proberDetectionWorstMs()} ms`);
+    assert.ok(PROBER.downAfter >= 3, "one or two lost probes must not trip it");
+    assert.ok(PROBER.upAfter > PROBER.downAfter, "coming back needs more evidence than going");
   });
 
   it("starts down and comes up after upAfter replies in a row", () => {
@@ -154,7 +157,7 @@ describe("tunnel prober (rendered script against a stand-in iputils ping)", () =
     assert.equal(w.lost, 1);
     assert.equal(w.lossPercent, 11.1);
     assert.deepEqual(w.rttMs, { min: 1, avg: 1.875, max: 3 });
-    assert.equal(run.status.intervalMs, 200);
+    assert.equal(run.status.intervalMs, 100);
   });
 
   it("keeps only the last `window` probes in the figures", () => {

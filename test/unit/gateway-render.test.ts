@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "child_process";
+import { ROLLING_ORDER } from "../../src/gateway/context";
 import { PATHS } from "../../src/gateway/paths";
 import { renderGateway } from "../../src/gateway/render";
 import { exampleConfig } from "../support/stacks";
@@ -59,6 +60,13 @@ describe("gateway rendering (DESIGN.md §5)", () => {
     assert.match(a, /notify_master "\/usr\/local\/libexec\/vpc-ipip6-gateway\/notify-master"/);
     const sameRouterId = (conf: string) => /virtual_router_id (\d+)/.exec(conf)?.[1];
     assert.equal(sameRouterId(a), sameRouterId(b));
+  });
+
+  it("visits the standby first in a rolling change: lowest rendered priority first", () => {
+    const priority = (conf: string) => Number(/priority (\d+)/.exec(conf)?.[1]);
+    const rendered = [gwA, gwB].map((g) => priority(g.files[PATHS.keepalivedConf]));
+    assert.deepEqual(ROLLING_ORDER, [1, 0]);
+    assert.ok(rendered[ROLLING_ORDER[0]] < rendered[ROLLING_ORDER[1]], `${rendered}`);
   });
 
   it("keeps replies to the site on the tunnel ahead of image-added policy rules", () => {

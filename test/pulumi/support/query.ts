@@ -74,6 +74,24 @@ export function parentOf(c: Capture, resource: CapturedResource): CapturedResour
   return c.resources.find((r) => r.urn === resource.parent);
 }
 
+/**
+ * Every resource URN the engine finishes before it starts `resource`: its dependencies, their
+ * dependencies, and so on, where a dependency on a component means one on each of its children.
+ */
+export function waitsFor(c: Capture, resource: CapturedResource): Set<string> {
+  const seen = new Set<string>();
+  const pending = [...resource.dependencies];
+  for (let urn = pending.pop(); urn !== undefined; urn = pending.pop()) {
+    if (seen.has(urn)) continue;
+    seen.add(urn);
+    for (const r of c.resources) {
+      if (r.urn === urn) pending.push(...r.dependencies);
+      if (r.parent === urn) pending.push(r.urn);
+    }
+  }
+  return seen;
+}
+
 /** The bodies of the quoted heredocs in a bundle, keyed by the file they write. */
 export function heredocs(script: string): Record<string, string> {
   const found: Record<string, string> = {};
