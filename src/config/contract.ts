@@ -166,6 +166,11 @@ export const CONTRACT = {
     description: "RTX keepalive interval",
   },
   "failover.rtxKeepaliveCount": { type: "3..100", default: 3, description: "RTX keepalive count" },
+  "failover.probeTimeoutMs": {
+    type: "100..2000, steps of 100",
+    default: 200,
+    description: "how long the gateways' tunnel prober waits for a reply",
+  },
   rtxPassword: { type: "string", secret: true, description: "RTX login password" },
   rtxAdminPassword: { type: "string", secret: true, description: "RTX administrator password" },
   gatewaySshPrivateKey: { type: "private key", secret: true, description: "gateway login key" },

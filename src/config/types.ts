@@ -90,6 +90,8 @@ export interface FailoverConfig {
   advertIntervalMs: number;
   rtxKeepaliveIntervalS: number;
   rtxKeepaliveCount: number;
+  /** The tunnel prober's reply budget: a probe unanswered this long is lost (docs/gateway-prober.md). */
+  probeTimeoutMs: number;
 }
 
 /**

@@ -33,6 +33,8 @@ export interface GatewayContext {
   siteCidrs: string[];
   routeTableIds: string[];
   vrrp: { routerId: number; priority: number; advertIntervalMs: number; placeholder: string };
+  /** The tunnel prober's reply budget, ms. */
+  probeTimeoutMs: number;
 }
 
 /** Gateway 0 is preferred: it wins elections and takes the routes back when it returns. */
@@ -80,5 +82,6 @@ export function gatewayContext(config: StackConfig, index: number): GatewayConte
       // Link-local placeholder: VRRPv3 needs one virtual address; nothing routes to it.
       placeholder: `169.254.254.${routerId}`,
     },
+    probeTimeoutMs: config.failover.probeTimeoutMs,
   };
 }

@@ -11,13 +11,14 @@ import { LINKS, LOG_TAG, PATHS, UNITS } from "./paths";
 import { fileOf, quote } from "./shell";
 
 /**
- * Probe timing. A probe unanswered when the next one is sent (ping -O) is a miss. The first probe
- * a failure makes miss is sent up to one interval after it and judged missed one interval later,
- * so detection takes between interval × downAfter and interval × (downAfter + 1): 300–400 ms here,
- * which leaves the VRRP takeover and the route move room within a second of a tunnel failure. One
- * or two lost probes in a row never fail over; upAfter good replies in a row bring it back. The
- * interval also bounds the RTT: a reply slower than 100 ms is a miss (docs/gateway-prober.md).
- * iputils allows intervals down to 2 ms for any user; the prober runs as root anyway.
+ * Probe timing. A probe is a miss when it is still unanswered `failover.probeTimeoutMs` after it
+ * was sent (a multiple of the interval), or when an ICMP error answers it; a slower path only
+ * delays replies, it does not fail over. The first probe a failure makes miss is sent up to one
+ * interval after it and judged one timeout later, so detection takes at most
+ * interval × (downAfter − 1) + interval + timeout: 500 ms with the 200 ms default, which leaves the
+ * VRRP takeover and the route move room within a second. One or two lost probes in a row never
+ * fail over; upAfter good replies in a row bring it back (docs/gateway-prober.md). iputils allows
+ * intervals down to 2 ms for any user; the prober runs as root anyway.
  */
 export const PROBER = {
   intervalS: 0.1,
@@ -31,9 +32,15 @@ export const PROBER = {
   statusEvery: 10,
 } as const;
 
+/** Probes sent while one waits for its reply: the timeout in intervals (at least 1). */
+export function replyBudgetProbes(probeTimeoutMs: number): number {
+  return Math.max(1, Math.round(probeTimeoutMs / (PROBER.intervalS * 1000)));
+}
+
 /** Worst-case detection time of a tunnel failure, in ms. */
-export function proberDetectionWorstMs(): number {
-  return Math.round(PROBER.intervalS * 1000 * (PROBER.downAfter + 1));
+export function proberDetectionWorstMs(probeTimeoutMs: number): number {
+  const intervalMs = PROBER.intervalS * 1000;
+  return Math.round(intervalMs * (PROBER.downAfter + replyBudgetProbes(probeTimeoutMs)));
 }
 
 export function renderProberUnit(c: GatewayContext): string {
@@ -73,6 +80,7 @@ export function renderProberScript(c: GatewayContext): string {
     `LINK=${LINKS.tunnel} TARGET=${quote(c.rtxLanAddress)}`,
     `INTERVAL_S=${PROBER.intervalS} DOWN_AFTER=${PROBER.downAfter} UP_AFTER=${PROBER.upAfter}`,
     `WINDOW=${PROBER.window} HISTORY=${PROBER.history} STATUS_EVERY=${PROBER.statusEvery}`,
+    `BUDGET=${replyBudgetProbes(c.probeTimeoutMs)} # probes a reply may take (${c.probeTimeoutMs} ms)`,
     `STATE_DIR=\${PROBER_STATE_DIR:-${PATHS.proberStateDir}}`,
     `TRACK_FILE=$STATE_DIR/${TRACK_FILE_NAME} STATUS_FILE=$STATE_DIR/${STATUS_FILE_NAME}`,
     `log() { logger -t ${LOG_TAG} -- "prober: $*"; }`,
@@ -89,6 +97,8 @@ const PROBER_BODY = `
 state=down since=$EPOCHREALTIME misses=0 goods=0 last_miss=-1 results=0
 replies=0 missed=0 late=0 US=0 MS=
 declare -a ring=() transitions=()
+# Probes ping reported unanswered ("no answer yet"), waiting for a reply or for their budget.
+declare -a queue=()
 
 # set_track 0|1: keepalived re-reads the file when it is closed after writing (inotify).
 set_track() { printf '%s\\n' "$1" > "$TRACK_FILE"; }
@@ -149,10 +159,35 @@ transition() {
   log "$LINK to $TARGET $state: $2"
 }
 
+# judge_until SEQ [AGE]: probes sent AGE (default BUDGET) or more probes before SEQ and still
+# unanswered are misses, oldest first (queue holds them in the order ping reported them).
+judge_until() {
+  local d age=\${2:-$BUDGET}
+  while ((\${#queue[@]} > 0)); do
+    d=$((($1 - queue[0] + 65536) % 65536))
+    ((d >= age && d < 32768)) || break
+    last_miss=\${queue[0]}
+    queue=("\${queue[@]:1}")
+    on_miss "$last_miss"
+  done
+}
+
+# drop_pending SEQ: take SEQ out of the queue; fails when it was not there.
+drop_pending() {
+  local n found=1 kept=()
+  for n in "\${queue[@]}"; do
+    if ((n == $1)); then found=0; else kept+=("$n"); fi
+  done
+  queue=("\${kept[@]}")
+  return $found
+}
+
 # on_reply SEQ RTT_US
 on_reply() {
-  # A reply to a probe already counted as missed is late: it says nothing about the path now.
-  if ! seq_after "$1" "$last_miss"; then late=$((late + 1)); return; fi
+  if ! drop_pending "$1" && ! seq_after "$1" "$last_miss"; then
+    # A reply to a probe already counted as missed is late: it says nothing about the path now.
+    late=$((late + 1)); return
+  fi
   replies=$((replies + 1))
   remember "$2"
   misses=0 goods=$((goods + 1))
@@ -191,23 +226,33 @@ log "probing $TARGET through $LINK every $INTERVAL_S s (down after $DOWN_AFTER m
 # icmp_seq=N" when the next probe goes out unanswered; ICMP errors "From A icmp_seq=N <reason>".
 re_reply='icmp_seq=([0-9]+) .*time=([0-9.]+) ms'
 re_seq='icmp_seq=([0-9]+)'
+# "no answer yet for icmp_seq=SEQ" comes as SEQ+1 goes out: probes BUDGET older are misses. A
+# reply to SEQ also means every older probe still unanswered is lost (replies come back in
+# order), so misses are always counted in the order the probes were sent.
 while IFS= read -r line; do
   case $line in
     *" bytes from "*)
       [[ $line =~ $re_reply ]] || continue
       to_us "\${BASH_REMATCH[2]}"
-      on_reply "\${BASH_REMATCH[1]}" "$US" ;;
+      seq=\${BASH_REMATCH[1]}
+      judge_until "$seq" 1
+      on_reply "$seq" "$US" ;;
     "no answer yet for icmp_seq="*)
       [[ $line =~ $re_seq ]] || continue
-      last_miss=\${BASH_REMATCH[1]}
-      on_miss "$last_miss" ;;
+      queue+=("\${BASH_REMATCH[1]}")
+      judge_until $(((BASH_REMATCH[1] + 1) % 65536)) ;;
     "From "*" icmp_seq="*)
       [[ $line =~ $re_seq ]] || continue
-      on_miss "\${BASH_REMATCH[1]}" ;;
+      seq=\${BASH_REMATCH[1]}
+      drop_pending "$seq"
+      last_miss=$seq
+      on_miss "$seq" ;;
     *) continue ;;
   esac
   ((results % STATUS_EVERY == 0)) && write_status
 done < <(exec ping -n -O -i "$INTERVAL_S" -I "$LINK" "$TARGET" 2>&1)
+# ping ended: what it left unanswered will not be answered.
+for seq in "\${queue[@]}"; do last_miss=$seq; on_miss "$seq"; done
 write_status
 log "ping through $LINK ended"
 exit 1

@@ -160,6 +160,13 @@ const MISTAKES: Array<[string, "isatap" | "native", Mutation, string, RegExp]> =
     /true or false|boolean/,
   ],
   [
+    "a prober timeout that is not a whole number of probe intervals",
+    "isatap",
+    (c) => (c[`${NS}:failover`] = { probeTimeoutMs: 250 }),
+    `${NS}:failover.probeTimeoutMs`,
+    /multiple of 100 ms/,
+  ],
+  [
     "unknown RTX model",
     "isatap",
     (c) => (c[`${NS}:rtx`].model = "RTX9999"),
@@ -542,6 +549,7 @@ describe("stack config validation", () => {
     assert.deepEqual(config.failover, {
       advertIntervalMs: 200,
       rtxKeepaliveIntervalS: 1,
+      probeTimeoutMs: 200,
       rtxKeepaliveCount: 3,
     });
     assert.equal(config.rtx.port, 22);
