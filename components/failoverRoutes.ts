@@ -4,7 +4,7 @@ import { TOKEN_PREFIX, cidrSlug } from "./lib/naming";
 
 /**
  * Every target field of aws.ec2.Route. Pulumi never updates any of them after creation: the
- * active gateway's keepalived owns the target (DESIGN.md §6, docs/pulumi.md "Route ownership").
+ * active gateway's keepalived owns the target (docs/pulumi.md "Route ownership"; docs/design.md).
  */
 export const ROUTE_TARGET_FIELDS = [
   "networkInterfaceId",

@@ -52,7 +52,7 @@ function tunnelRule(args: GatewaySecurityArgs): IngressSpec {
   };
 }
 
-/** DESIGN.md §6: tunnel from its peer only, VRRP between the pair, SSH from the allowed list, all from the VPC. */
+/** docs/pulumi.md "IAM and security groups": tunnel from its peer only, VRRP between the pair, SSH from the allowed list, all from the VPC. */
 export function ingressSpecs(args: GatewaySecurityArgs): IngressSpec[] {
   const vrrp = {
     key: "vrrp",

@@ -206,7 +206,7 @@ export function buildReport(results: GuestResults, ctx: LabContext): LabReport {
   return report;
 }
 
-/** Says where a site-to-VPC outage went past issue 5's tighter figure (interval × count + 1000). */
+/** Says where a site-to-VPC outage went past the tighter figure the lab first targeted (interval × count + 1000). */
 function tightBoundWarnings(r: LabReport): string[] {
   const tight = r.rtxDetectionBoundMs + TARGETS.siteToVpcSlackMs;
   return (["gatewayCrash", "tunnelFailure"] as const)
@@ -246,7 +246,7 @@ function failbackCheck(name: string, f: DirectionFigures): Check {
 /**
  * The RTX judges a tunnel down `count` probes after the first probe the failure makes it miss, and
  * that probe comes up to one interval after the failure: so detection takes between interval ×
- * count and interval × (count + 1), whatever the gateways do. Issue 5's site-to-VPC target (bound +
+ * count and interval × (count + 1), whatever the gateways do. The lab's first site-to-VPC target (bound +
  * 1000 ms) is that worst case exactly, with nothing left for the route switch, so the check allows
  * the worst case plus the 1000 ms, and the report says when the issue's tighter figure is missed.
  */

@@ -1,6 +1,6 @@
 /**
  * npm run lab -- [--stack-file <path>] [--json <file>] [--kernel 6.1|6.12] [--repeat N]
- * Runs the data-plane lab (DESIGN.md §9, issue 5): the stack's rendered gateway files and a
+ * Runs the data-plane lab (docs/lab.md): the stack's rendered gateway files and a
  * stand-in RTX in network namespaces of a Debian kernel booted under QEMU; prints a report and
  * exits non-zero when a check fails. Needs root (apt-get, QEMU); caches in .lab-cache/.
  */

@@ -1,4 +1,4 @@
-/** Amazon Linux 2023 AMI selection for the gateways (DESIGN.md §3 gateway.amiId default). */
+/** Amazon Linux 2023 AMI selection for the gateways (the `gateway.amiId` default, README configuration reference). */
 
 import { GatewayKernel } from "../../src/config/types";
 

@@ -1,4 +1,4 @@
-/** IAM documents for the gateways' instance role (DESIGN.md §6). */
+/** IAM documents for the gateways' instance role (docs/pulumi.md). */
 
 /** The route-changing actions the keepalived notify script needs, scoped to the managed tables. */
 export const ROUTE_WRITE_ACTIONS = ["ec2:ReplaceRoute", "ec2:CreateRoute"] as const;

@@ -1,4 +1,4 @@
-/** Values derived from the stack config that both ends of the tunnel agree on (DESIGN.md §4). */
+/** Values derived from the stack config that both ends of the tunnel agree on (README "Derived values"). */
 
 import { StackConfig } from "../config/types";
 import { parseIpv4 } from "../net/ipv4";

@@ -1,4 +1,4 @@
-/** What `render` produces for one site stack: the shape `render --json` prints (DESIGN.md §10). */
+/** What `render` produces for one site stack: the shape `render --json` prints (docs/design.md "Contracts"). */
 
 export interface TunnelFigures {
   /** MTU of tun0 on the gateways and of the RTX tunnels (`ip tunnel mtu`). */

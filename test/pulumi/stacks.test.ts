@@ -182,7 +182,7 @@ for (const mode of ["isatap", "native"] as const) {
       assert.deepStrictEqual(trust.Statement[0].Principal, { Service: "ec2.amazonaws.com" });
     });
 
-    it("opens the gateways' security group exactly as DESIGN.md §6 lists, nothing to the world", () => {
+    it("opens the gateways' security group exactly as docs/pulumi.md lists, nothing to the world", () => {
       const groupId = named(c, `${site()}-security-sg`).id;
       const rules = ofType(c, T.ingress).filter((r) => r.inputs.securityGroupId === groupId);
       const describe = (r: (typeof rules)[number]) =>

@@ -88,7 +88,7 @@ function runNotify(env: Record<string, string>, args: string[] = []): Run {
 
 const calls = (run: Run, verb: string) => run.awsCalls.filter((c) => c.startsWith(`ec2 ${verb} `));
 
-describe("notify-master: moving the routes (DESIGN.md §5)", () => {
+describe("notify-master: moving the routes", () => {
   it("replaces every managed route for every site CIDR with this gateway's ENI", () => {
     const run = runNotify({});
     assert.equal(run.status, 0, run.log);

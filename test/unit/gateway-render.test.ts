@@ -14,7 +14,7 @@ function bashSyntaxOk(script: string): string {
   return check.status === 0 ? "" : check.stderr;
 }
 
-describe("gateway rendering (DESIGN.md §5)", () => {
+describe("gateway rendering", () => {
   it("creates sit1 in ISATAP mode with the router in the PRL and the derived address", () => {
     const script = gwA.files[PATHS.tunnelsScript];
     assert.match(script, /ip tunnel add "\$SIT" mode isatap local "\$PRIVATE_IP"/);
