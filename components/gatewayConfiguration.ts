@@ -3,6 +3,7 @@ import * as command from "@pulumi/command";
 import { BastionConfig } from "../src/config/types";
 import { BundleAction, bundleCommand, bundleGatewayScripts, sha256Hex } from "./lib/configBundle";
 import { TOKEN_PREFIX } from "./lib/naming";
+import { inComponent } from "./lib/resourceError";
 
 /** Inputs of {@link GatewayConfiguration}. */
 export interface GatewayConfigurationArgs {
@@ -55,7 +56,9 @@ export class GatewayConfiguration extends pulumi.ComponentResource {
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super(`${TOKEN_PREFIX}:GatewayConfiguration`, name, {}, opts);
-    const bundle = bundleGatewayScripts(args.gatewayName, args.installScript, args.removeScript);
+    const bundle = inComponent(this, () =>
+      bundleGatewayScripts(args.gatewayName, args.installScript, args.removeScript),
+    );
     this.contentHash = sha256Hex(bundle);
     const run = (action: BundleAction) => bundleCommand(action);
     this.command = new command.remote.Command(

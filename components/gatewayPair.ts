@@ -10,6 +10,7 @@ import {
 import { al2023AmiQuery, pickArchitecture } from "./lib/ami";
 import { publicKeyFromPrivate } from "./lib/loginKey";
 import { TOKEN_PREFIX } from "./lib/naming";
+import { inComponent } from "./lib/resourceError";
 import { ROLLING_ORDER } from "../src/gateway/context";
 import { GatewayInstance } from "./gatewayInstance";
 import { GatewayRole } from "./gatewayRole";
@@ -113,7 +114,10 @@ export class GatewayPair extends pulumi.ComponentResource {
     const invokeOpts = { parent: this };
     const type = aws.ec2.getInstanceTypeOutput({ instanceType }, invokeOpts);
     const query = type.supportedArchitectures.apply((supported) =>
-      al2023AmiQuery(pickArchitecture(instanceType, supported), kernel),
+      al2023AmiQuery(
+        inComponent(this, () => pickArchitecture(instanceType, supported)),
+        kernel,
+      ),
     );
     return aws.ec2.getAmiOutput(
       { owners: query.owners, mostRecent: query.mostRecent, filters: query.filters },
@@ -123,6 +127,8 @@ export class GatewayPair extends pulumi.ComponentResource {
 
   /** The authorized_keys line of the login key, derived locally (see publicKeyFromPrivate). */
   private loginPublicKey(sshPrivateKey: pulumi.Input<string>): pulumi.Output<string> {
-    return pulumi.output(sshPrivateKey).apply(publicKeyFromPrivate);
+    return pulumi
+      .output(sshPrivateKey)
+      .apply((key) => inComponent(this, () => publicKeyFromPrivate(key)));
   }
 }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { ec2AssumeRolePolicy, gatewayRoutePolicy } from "./lib/iamPolicy";
 import { TOKEN_PREFIX, siteTags } from "./lib/naming";
+import { inComponent } from "./lib/resourceError";
 
 /** Inputs of {@link GatewayRole}. */
 export interface GatewayRoleArgs {
@@ -42,7 +43,9 @@ export class GatewayRole extends pulumi.ComponentResource {
     this.policy = pulumi
       .all([partition.partition, region.region, caller.accountId])
       .apply(([p, r, accountId]) =>
-        gatewayRoutePolicy({ partition: p, region: r, accountId }, args.routeTableIds),
+        inComponent(this, () =>
+          gatewayRoutePolicy({ partition: p, region: r, accountId }, args.routeTableIds),
+        ),
       );
     new aws.iam.RolePolicy(
       `${name}-routes`,

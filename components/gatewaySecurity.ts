@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { Ipv6Mode } from "../src/config/types";
 import { TOKEN_PREFIX, cidrSlug, isIpv6, siteTags } from "./lib/naming";
+import { inComponent } from "./lib/resourceError";
 
 /** Inputs of {@link GatewaySecurity}. */
 export interface GatewaySecurityArgs {
@@ -95,7 +96,7 @@ export class GatewaySecurity extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    for (const spec of ingressSpecs(args)) {
+    for (const spec of inComponent(this, () => ingressSpecs(args))) {
       new aws.vpc.SecurityGroupIngressRule(
         `${name}-in-${spec.key}`,
         {
@@ -104,7 +105,7 @@ export class GatewaySecurity extends pulumi.ComponentResource {
           ipProtocol: spec.ipProtocol,
           fromPort: spec.fromPort,
           toPort: spec.toPort,
-          ...sourceOf(spec, group.id),
+          ...inComponent(this, () => sourceOf(spec, group.id)),
         },
         { parent: this },
       );

@@ -73,7 +73,7 @@ export class RtxConfiguration extends pulumi.ComponentResource {
   constructor(name: string, args: RtxConfigurationArgs, opts?: pulumi.ComponentResourceOptions) {
     super(`${TOKEN_PREFIX}:RtxConfiguration`, name, {}, opts);
     if (args.commands.length === 0)
-      throw new Error("RtxConfiguration: the rendered command list is empty");
+      throw new pulumi.ResourceError("the rendered RTX command list is empty", this);
     this.command = new command.local.Command(
       `${name}-push`,
       {

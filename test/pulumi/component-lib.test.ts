@@ -8,6 +8,8 @@ import { gatewayRoutePolicy, routeTableArn } from "../../components/lib/iamPolic
 import { publicKeyFromPrivate } from "../../components/lib/loginKey";
 import { cidrSlug } from "../../components/lib/naming";
 import { shellQuote } from "../../components/lib/ssh";
+import { inComponent } from "../../components/lib/resourceError";
+import * as pulumi from "@pulumi/pulumi";
 import { newOpenSshEd25519 } from "./support/keys";
 
 describe("component libraries", () => {
@@ -145,5 +147,22 @@ describe("component libraries", () => {
   it("quotes shell arguments so a host key stays one argument", () => {
     assert.strictEqual(shellQuote("ssh-ed25519 AAAA x"), "'ssh-ed25519 AAAA x'");
     assert.strictEqual(shellQuote("it's"), "'it'\\''s'");
+  });
+
+  it("turns a failing step of a component into a ResourceError that names the component", () => {
+    const owner = {
+      urn: pulumi.output("urn:pulumi:test::p::t::owner"),
+    } as unknown as pulumi.Resource;
+    assert.strictEqual(
+      inComponent(owner, () => 42),
+      42,
+    );
+    assert.throws(
+      () =>
+        inComponent(owner, () => {
+          throw new Error("GatewaySecurity: isatap mode needs isatapRouter");
+        }),
+      (e: Error) => e instanceof pulumi.ResourceError && /needs isatapRouter/.test(e.message),
+    );
   });
 });
