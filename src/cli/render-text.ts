@@ -12,7 +12,9 @@ export function renderText(site: RenderedSite): string {
         ]
       : []),
     "",
-    `## RTX configuration (RTX keepalive detects a dead tunnel in ${site.rtx.keepaliveDetectionMs} ms)`,
+    `## RTX configuration (RTX keepalive detects a dead tunnel in ${site.rtx.keepaliveDetectionMs}–` +
+      `${site.rtx.keepaliveDetectionMs + site.rtx.keepaliveIntervalMs} ms: interval × count, and up` +
+      " to one interval more, as the failure can fall anywhere between two probes)",
     ...site.rtx.commands.flatMap(annotateCommand),
     "",
     "## RTX removal: what `npm run rtx -- remove` derives from the list above (pulumi destroy).",
