@@ -41,9 +41,8 @@ const PER_DIAL_TIMEOUT_S = 15;
  *
  * Re-runs: any change of the rendered content changes stdin, and a changed input runs `update`
  * (the idempotent install) in place. Content is deliberately NOT a trigger: triggers replace
- * the resource, and a create-before-delete replacement would run the old resource's remove
- * after the new install, tearing the new configuration down. The trigger is the instance id:
- * a new instance gets a fresh configuration.
+ * the resource. The trigger is the instance id: a new instance gets a fresh configuration, and
+ * every replacement deletes first (see below).
  */
 export class GatewayConfiguration extends pulumi.ComponentResource {
   /** sha256 of the bundle pushed to the gateway (no secret in it). */
@@ -90,8 +89,16 @@ export class GatewayConfiguration extends pulumi.ComponentResource {
         addPreviousOutputInEnv: false,
         logging: "stdoutAndStderr",
       },
-      // A component's dependsOn does not reach its children: the push waits itself.
-      { parent: this, dependsOn: opts?.dependsOn, additionalSecretOutputs: ["connection"] },
+      // A component's dependsOn does not reach its children: the push waits itself. A
+      // replacement (a new instance, or `pulumi up --replace`) must run the old remove before the
+      // new install: both reach the same pinned address, so remove-after-install would tear the
+      // new configuration down.
+      {
+        parent: this,
+        dependsOn: opts?.dependsOn,
+        additionalSecretOutputs: ["connection"],
+        deleteBeforeReplace: true,
+      },
     );
     this.registerOutputs({ contentHash: this.contentHash });
   }

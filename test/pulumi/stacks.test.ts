@@ -291,6 +291,8 @@ for (const mode of ["isatap", "native"] as const) {
         assert.strictEqual(connection.proxy, undefined);
         assert.strictEqual(push.inputs.addPreviousOutputInEnv, false);
         assert.ok(push.additionalSecretOutputs.includes("connection"));
+        // The old remove must not run after the new install at the same pinned address.
+        assert.strictEqual(push.deleteBeforeReplace, true);
         const component = parentOf(c, push);
         assert.ok(component);
         const deps = component.dependencies;
