@@ -91,6 +91,11 @@ export interface FailoverConfig {
   rtxKeepaliveCount: number;
 }
 
+/** Where the per-site CloudWatch alarms notify (docs/operations.md, "Metrics and alarms"). */
+export interface MonitoringConfig {
+  snsTopicArn?: string;
+}
+
 /** Secrets are never part of StackConfig: they travel as Pulumi secrets (see src/config/secrets.ts). */
 export interface StackConfig {
   region?: string;
@@ -101,6 +106,7 @@ export interface StackConfig {
   ipv6: Ipv6Config;
   rtx: RtxConfig;
   failover: FailoverConfig;
+  monitoring: MonitoringConfig;
 }
 
 /** The secret keys of the project namespace; their values are never read by the validator. */

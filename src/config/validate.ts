@@ -30,6 +30,7 @@ import {
   GatewayOptions,
   GatewayPlacement,
   Ipv6Config,
+  MonitoringConfig,
   Problem,
   RtxConfig,
   SECRET_KEYS,
@@ -75,8 +76,20 @@ export const CONFIG_KEYS = {
     "backupConfig",
   ],
   failover: ["advertIntervalMs", "rtxKeepaliveIntervalS", "rtxKeepaliveCount"],
+  monitoring: ["snsTopicArn"],
 } as const;
-const SECTIONS = ["site", "vpc", "gateways", "gateway", "ipv6", "rtx", "failover"] as const;
+const SECTIONS = [
+  "site",
+  "vpc",
+  "gateways",
+  "gateway",
+  "ipv6",
+  "rtx",
+  "failover",
+  "monitoring",
+] as const;
+/** Sections that may be left out: every key in them has a default or is optional. */
+const OPTIONAL_SECTIONS: readonly string[] = ["gateway", "failover", "monitoring"];
 /** Other namespaces a site stack may carry config for. */
 const FOREIGN_NAMESPACES = ["aws", "pulumi", "command", "tls"];
 
@@ -117,6 +130,7 @@ export function validateStackConfig(
   const gateway = readGatewayOptions(r, raw.values[key("gateway")], vpc, options.forDeploy);
   const rtx = readRtx(r, raw.values[key("rtx")]);
   const failover = readFailover(r, raw.values[key("failover")]);
+  const monitoring = readMonitoring(r, raw.values[key("monitoring")]);
   const region = r.string(
     "aws:region",
     raw.values["aws:region"],
@@ -136,7 +150,10 @@ export function validateStackConfig(
   ) {
     return { problems: r.problems };
   }
-  return { config: { region, site, vpc, gateways, gateway, ipv6, rtx, failover }, problems: [] };
+  return {
+    config: { region, site, vpc, gateways, gateway, ipv6, rtx, failover, monitoring },
+    problems: [],
+  };
 }
 
 function checkKeys(r: ConfigReader, raw: RawStackConfig, options: ValidateOptions): void {
@@ -153,7 +170,7 @@ function checkKeys(r: ConfigReader, raw: RawStackConfig, options: ValidateOption
     }
   }
   for (const section of SECTIONS) {
-    if (section !== "gateway" && section !== "failover" && raw.values[key(section)] == null) {
+    if (!OPTIONAL_SECTIONS.includes(section) && raw.values[key(section)] == null) {
       r.report(key(section), "is required");
     }
   }
@@ -485,6 +502,19 @@ function readFailover(r: ConfigReader, value: unknown): FailoverConfig | undefin
     rtxKeepaliveIntervalS: interval ?? 1,
     rtxKeepaliveCount: count ?? 3,
   };
+}
+
+/** Alarm notifications: an SNS topic ARN, optional (alarms still show in the console without). */
+function readMonitoring(r: ConfigReader, value: unknown): MonitoringConfig {
+  const p = key("monitoring");
+  const o = r.object(p, value, CONFIG_KEYS.monitoring) ?? {};
+  const snsTopicArn = r.string(
+    `${p}.snsTopicArn`,
+    o.snsTopicArn,
+    /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/,
+    "an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)",
+  );
+  return snsTopicArn ? { snsTopicArn } : {};
 }
 
 /** The sections a cross-check may need; each check runs when its own sections are valid. */
