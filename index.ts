@@ -8,6 +8,7 @@ import { GatewayConfiguration } from "./components/gatewayConfiguration";
 import { GatewayHealthGate } from "./components/gatewayHealthGate";
 import { GatewayPair } from "./components/gatewayPair";
 import { RtxConfiguration } from "./components/rtxConfiguration";
+import { SiteMonitoring } from "./components/siteMonitoring";
 import { VpcEndpoints } from "./components/vpcEndpoints";
 import { knownHostsLine, sshCommandFor } from "./components/lib/ssh";
 import { ROLLING_ORDER } from "./src/gateway/context";
@@ -117,6 +118,14 @@ new RtxConfiguration(`${site}-rtx`, {
   repoRoot: __dirname,
 });
 
+// Alarms, dashboard and the gateways' permission to publish their figures (docs/operations.md).
+const monitoring = new SiteMonitoring(`${site}-monitoring`, {
+  site,
+  gatewayNames: [first.name, second.name],
+  gatewayRoleArn: pair.roleArn,
+  snsTopicArn: config.monitoring.snsTopicArn,
+});
+
 export const gateways = rendered.gateways.map((gw, i) => ({
   name: gw.name,
   instanceId: pair.gateways[i].instanceId,
@@ -145,4 +154,7 @@ export const bastionKnownHost =
 export const vpcEndpointIds = endpoints && {
   ec2: endpoints.ec2EndpointId,
   s3: endpoints.s3EndpointId,
+  monitoring: endpoints.monitoringEndpointId,
 };
+export const alarmNames = monitoring.alarmNames;
+export const dashboardName = monitoring.dashboardName;

@@ -23,6 +23,8 @@ export interface VpcEndpointsArgs {
 export class VpcEndpoints extends pulumi.ComponentResource {
   public readonly ec2EndpointId: pulumi.Output<string>;
   public readonly s3EndpointId: pulumi.Output<string>;
+  /** CloudWatch (monitoring): where the gateways' metrics go; without it they are dropped. */
+  public readonly monitoringEndpointId: pulumi.Output<string>;
 
   constructor(name: string, args: VpcEndpointsArgs, opts?: pulumi.ComponentResourceOptions) {
     super(`${TOKEN_PREFIX}:VpcEndpoints`, name, {}, opts);
@@ -72,8 +74,28 @@ export class VpcEndpoints extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // Same group (443 from the gateways): the gateways' PutMetricData reaches
+    // monitoring.<region>.amazonaws.com privately. No logs endpoint: the gateways use no Logs.
+    const monitoring = new aws.ec2.VpcEndpoint(
+      `${name}-monitoring`,
+      {
+        vpcId: args.vpcId,
+        serviceName: pulumi.interpolate`com.amazonaws.${region}.monitoring`,
+        vpcEndpointType: "Interface",
+        privateDnsEnabled: true,
+        subnetIds: args.subnetIds,
+        securityGroupIds: [group.id],
+        tags: siteTags(args.site, `vpc-ipip6-gateway-${args.site}-monitoring`),
+      },
+      { parent: this },
+    );
     this.ec2EndpointId = ec2.id;
     this.s3EndpointId = s3.id;
-    this.registerOutputs({ ec2EndpointId: this.ec2EndpointId, s3EndpointId: this.s3EndpointId });
+    this.monitoringEndpointId = monitoring.id;
+    this.registerOutputs({
+      ec2EndpointId: this.ec2EndpointId,
+      s3EndpointId: this.s3EndpointId,
+      monitoringEndpointId: this.monitoringEndpointId,
+    });
   }
 }

@@ -171,6 +171,10 @@ export const CONTRACT = {
     default: 200,
     description: "how long the gateways' tunnel prober waits for a reply",
   },
+  "monitoring.snsTopicArn": {
+    type: "an SNS topic ARN",
+    description: "SNS topic the site's CloudWatch alarms notify",
+  },
   rtxPassword: { type: "string", secret: true, description: "RTX login password" },
   rtxAdminPassword: { type: "string", secret: true, description: "RTX administrator password" },
   gatewaySshPrivateKey: { type: "private key", secret: true, description: "gateway login key" },
@@ -183,7 +187,16 @@ export function fullKey(name: string): string {
   return `${NAMESPACE}:${name}`;
 }
 
-export const SECTIONS = ["site", "vpc", "gateways", "gateway", "ipv6", "rtx", "failover"] as const;
+export const SECTIONS = [
+  "site",
+  "vpc",
+  "gateways",
+  "gateway",
+  "ipv6",
+  "rtx",
+  "failover",
+  "monitoring",
+] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** The keys directly under a section ("rtx", "gateway.bastion"; "gateways" for its items). */

@@ -94,6 +94,11 @@ export interface FailoverConfig {
   probeTimeoutMs: number;
 }
 
+/** Where the per-site CloudWatch alarms notify (docs/operations.md, "Metrics and alarms"). */
+export interface MonitoringConfig {
+  snsTopicArn?: string;
+}
+
 /**
  * Secrets are never part of StackConfig: they travel as Pulumi secrets, read in index.ts with
  * requireSecret (README "Configuration reference", the last three keys).
@@ -107,6 +112,7 @@ export interface StackConfig {
   ipv6: Ipv6Config;
   rtx: RtxConfig;
   failover: FailoverConfig;
+  monitoring: MonitoringConfig;
 }
 
 /** The secret keys of the project namespace; their values are never read by the validator. */

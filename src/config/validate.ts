@@ -12,6 +12,7 @@ import { readFailover } from "./sections/failover";
 import { readGatewayOptions } from "./sections/gateway";
 import { readGateways } from "./sections/gateways";
 import { readIpv6 } from "./sections/ipv6";
+import { readMonitoring } from "./sections/monitoring";
 import { readRtx } from "./sections/rtx";
 import { readSite } from "./sections/site";
 import { readVpc } from "./sections/vpc";
@@ -56,6 +57,7 @@ export function validateStackConfig(
   const gateway = readGatewayOptions(r, section("gateway"), vpc, options.forDeploy);
   const rtx = readRtx(r, section("rtx"));
   const failover = readFailover(r, section("failover"));
+  const monitoring = readMonitoring(r, section("monitoring"));
   const region = r.string(
     "aws:region",
     raw.values["aws:region"],
@@ -75,7 +77,10 @@ export function validateStackConfig(
   ) {
     return { problems: r.problems };
   }
-  return { config: { region, site, vpc, gateways, gateway, ipv6, rtx, failover }, problems: [] };
+  return {
+    config: { region, site, vpc, gateways, gateway, ipv6, rtx, failover, monitoring },
+    problems: [],
+  };
 }
 
 function checkKeys(r: ConfigReader, raw: RawStackConfig, options: ValidateOptions): void {
@@ -93,7 +98,8 @@ function checkKeys(r: ConfigReader, raw: RawStackConfig, options: ValidateOption
     }
   }
   for (const name of SECTIONS) {
-    if (name !== "gateway" && name !== "failover" && raw.values[fullKey(name)] == null) {
+    const optional = name === "gateway" || name === "failover" || name === "monitoring";
+    if (!optional && raw.values[fullKey(name)] == null) {
       r.report(fullKey(name), "is required");
     }
   }

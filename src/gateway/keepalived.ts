@@ -47,6 +47,8 @@ export function renderKeepalivedConf(c: GatewayContext): string {
     "    vig_tunnel",
     "  }",
     `  notify_master "${PATHS.notifyScript}"`,
+    // Every state change, for status and CloudWatch history (vrrp-state.ts); runs after notify_master.
+    `  notify "${PATHS.vrrpNotifyScript}"`,
     "}",
   ]);
 }

@@ -15,6 +15,12 @@ export const PATHS = {
   /** Runtime state: keepalived's track file and the prober's status file (docs/gateway-prober.md). */
   proberStateDir: "/run/vpc-ipip6-gateway",
   notifyScript: "/usr/local/libexec/vpc-ipip6-gateway/notify-master",
+  /** keepalived's notify hook: records VRRP state for status, hands transitions to metrics. */
+  vrrpNotifyScript: "/usr/local/libexec/vpc-ipip6-gateway/vrrp-notify",
+  /** The CloudWatch publisher (docs/operations.md, "Metrics and alarms"), and its timer. */
+  metricsScript: "/usr/local/libexec/vpc-ipip6-gateway/metrics",
+  metricsUnit: "/etc/systemd/system/vpc-ipip6-gateway-metrics.service",
+  metricsTimer: "/etc/systemd/system/vpc-ipip6-gateway-metrics.timer",
 } as const;
 
 export const UNITS = {
@@ -23,6 +29,7 @@ export const UNITS = {
   reassertService: "vpc-ipip6-gateway-reassert.service",
   reassertTimer: "vpc-ipip6-gateway-reassert.timer",
   keepalived: "keepalived.service",
+  metricsTimer: "vpc-ipip6-gateway-metrics.timer",
 } as const;
 
 export const LINKS = {

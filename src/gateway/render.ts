@@ -6,6 +6,7 @@ import { gatewayContext } from "./context";
 import { renderHealthWaitScript } from "./install-checks";
 import { FileEntry, renderInstallScript, renderRemoveScript } from "./install-script";
 import { renderKeepalivedConf, renderNotifyScript } from "./keepalived";
+import { renderMetricsScript, renderMetricsTimer, renderMetricsUnit } from "./metrics-script";
 import { PATHS } from "./paths";
 import { renderNetworkdDropIn } from "./policy-rules";
 import { renderProberScript, renderProberUnit } from "./prober";
@@ -18,6 +19,7 @@ import {
   renderTunnelsUnit,
 } from "./system-files";
 import { renderTunnelsScript } from "./tunnels-script";
+import { renderVrrpNotifyScript } from "./vrrp-state";
 
 export function renderGateway(config: StackConfig, index: number): RenderedGateway {
   const c = gatewayContext(config, index);
@@ -34,6 +36,10 @@ export function renderGateway(config: StackConfig, index: number): RenderedGatew
     { path: PATHS.keepalivedDropIn, mode: "0644", content: renderKeepalivedDropIn() },
     { path: PATHS.reassertUnit, mode: "0644", content: renderReassertUnit(c) },
     { path: PATHS.reassertTimer, mode: "0644", content: renderReassertTimer(c) },
+    { path: PATHS.vrrpNotifyScript, mode: "0755", content: renderVrrpNotifyScript(c) },
+    { path: PATHS.metricsScript, mode: "0755", content: renderMetricsScript(c) },
+    { path: PATHS.metricsUnit, mode: "0644", content: renderMetricsUnit(c) },
+    { path: PATHS.metricsTimer, mode: "0644", content: renderMetricsTimer(c) },
   ];
   return {
     index,

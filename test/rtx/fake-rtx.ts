@@ -11,6 +11,7 @@ import { Context } from "../../src/rtx/model";
 import { tokenize } from "../../src/rtx/normalize";
 import { displayWidth } from "../../src/rtx/show-config";
 import { ConsoleError, FakeConfig, validate } from "./fake-config";
+import { showIpRoute, showStatusTunnel } from "./fake-status";
 import { encodeShiftJis } from "./sjis";
 
 export interface FakeRtxOptions {
@@ -212,6 +213,10 @@ class Console {
     const file = /^show config ([0-4](?:\.[12])?)$/.exec(line);
     if (file) return this.showSavedFile(file[1]);
     if (line === "show environment") return this.showEnvironment();
+    const status = /^show status tunnel (\d+)$/.exec(line);
+    if (status) return this.printLines(showStatusTunnel(this.rtx.running, status[1]));
+    if (line === "show ip route")
+      return this.printLines(showIpRoute(this.rtx.running, this.rtx.keepalivesDown));
     const copy = /^copy config ([0-4](?:\.[12])?) ([0-4])$/.exec(line);
     if (copy) return this.copyConfig(copy[1], copy[2]);
     if (line === "save") return this.save();
@@ -283,6 +288,11 @@ class Console {
         this.prompt(),
       ].join("\r\n"),
     );
+  }
+
+  /** A show command's output, then the prompt (no paging: these outputs are short). */
+  private printLines(lines: string[]): void {
+    this.write(`${lines.join("\r\n")}\r\n${this.prompt()}`);
   }
 
   private copyConfig(from: string, to: string): void {
@@ -396,7 +406,7 @@ function reorderOptions(line: string): string {
  * An ed25519 host key ssh2 can read back. ssh2 1.17's keygen strips leading zero bytes from the
  * public key, so about 1 key in 256 is malformed (mscdex/ssh2 #1390, #1513): draw again.
  */
-function readableHostKey(): { private: string; public: string } {
+export function readableHostKey(): { private: string; public: string } {
   for (;;) {
     const pair = utils.generateKeyPairSync("ed25519");
     const readable = [pair.private, pair.public].every(
@@ -416,6 +426,8 @@ export class FakeRtx {
   /** `copy config` calls, "from->to". */
   readonly copies: string[] = [];
   faults: Faults = {};
+  /** Keepalive ids whose target stopped answering (what `show ip route` then leaves out). */
+  readonly keepalivesDown = new Set<number>();
   /** Every line typed into a console (secrets included: only for assertions). */
   readonly received: string[] = [];
   connections = 0;
