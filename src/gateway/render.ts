@@ -4,7 +4,8 @@ import { StackConfig } from "../config/types";
 import { RenderedGateway } from "../render/types";
 import { gatewayContext } from "./context";
 import { FileEntry, renderInstallScript, renderRemoveScript } from "./install-script";
-import { renderKeepalivedConf, renderNotifyScript, renderTrackScript } from "./keepalived";
+import { renderKeepalivedConf, renderTrackScript } from "./keepalived";
+import { renderNotifyScript } from "./route-mover";
 import { PATHS } from "./paths";
 import {
   renderKeepalivedDropIn,

@@ -69,15 +69,18 @@ export function renderKeepalivedDropIn(): string {
 export function renderReassertUnit(c: GatewayContext): string {
   return fileOf([
     "[Unit]",
-    `Description=vpc-ipip6-gateway: while master, keep site ${c.site}'s routes on this gateway`,
+    `Description=vpc-ipip6-gateway: keep site ${c.site}'s routes on this pair, no flapping`,
     "",
     "[Service]",
     "Type=oneshot",
-    `ExecStart=${PATHS.notifyScript} --if-master`,
+    `ExecStart=${PATHS.notifyScript} --reassert`,
   ]);
 }
 
-/** Re-asserts the routes every 30 s while master, so a route moved behind our back comes back. */
+/**
+ * Every 30 s: the master repairs drift (a route missing, blackholed or off this pair), the other
+ * hands back routes still on its ENI (see the notify script's header).
+ */
 export function renderReassertTimer(c: GatewayContext): string {
   return fileOf([
     "[Unit]",
