@@ -15,7 +15,11 @@ takes no token. `--latency-ms` adds a per-call service time (uniform +-50 %).
 
 IMDS side: IMDSv2 only (PUT /latest/api/token first; a GET without a valid token is 401), identity chosen
 by the caller's source address, as the hypervisor knows which instance asks; it serves the role's
-temporary credentials (AccessKeyId, SecretAccessKey, Token) the EC2 side accepts.
+temporary credentials (AccessKeyId, SecretAccessKey, Token, Expiration) the EC2 side accepts. They live
+--credential-ttl seconds (6 h by default, as role credentials do) and, like IMDS, it hands out new ones
+before the old expire (5 minutes before, or half the lifetime when that is shorter); EC2 refuses expired
+ones with 400 RequestExpired "Request has expired.", the answer EC2 gives on expired role credentials.
+The stand-in's clock can be moved on (a line "advance SECONDS" on stdin, answered "ok") to let time pass.
 
 Every EC2 call is one JSON line in --log (caller, action, route, outcome, whether a route target changed).
 """
@@ -219,6 +223,10 @@ class Vpc:
 
 # --- HTTP ------------------------------------------------------------------------------------------
 
+def stamp(epoch):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
+
+
 def xml_escape(text):
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -243,8 +251,36 @@ class Standin:
         self.reading = TokenBucket(args.bucket * 2, args.refill * 4)
         self.imds_tokens = {}
         self.log_lock = threading.Lock()
-        self.keys = {g["accessKeyId"]: {"secret": g["secretAccessKey"], "token": g["sessionToken"], "gw": g}
-                     for g in self.state["gateways"]}
+        self.offset = 0.0
+        self.keys = {}  # access key id -> secret, token, gateway, expiry (stand-in clock)
+        self.current = {}  # gateway name -> its newest credentials
+        self.creds_lock = threading.Lock()
+        for g in self.state["gateways"]:
+            self.issue(g, 0)
+
+    def now(self):
+        return time.time() + self.offset
+
+    def advance(self, seconds):
+        self.offset += seconds
+
+    def issue(self, g, generation):
+        """Generation 0 is the state file's credentials; later ones are derived from them."""
+        suffix = f"{generation:04d}" if generation else ""
+        key = {"id": g["accessKeyId"][:20 - len(suffix)] + suffix,
+               "secret": g["secretAccessKey"] + (f"/{generation}" if generation else ""),
+               "token": g["sessionToken"] + suffix, "gw": g, "generation": generation,
+               "issued": self.now(), "expires": self.now() + self.args.credential_ttl}
+        self.keys[key["id"]] = self.current[g["name"]] = key
+        return key
+
+    def credentials(self, g):
+        """What IMDS serves now: new credentials once the current ones are close to expiring."""
+        with self.creds_lock:
+            key = self.current[g["name"]]
+            if self.now() >= key["expires"] - min(300, self.args.credential_ttl / 2):
+                key = self.issue(g, key["generation"] + 1)
+            return key
 
     def log(self, entry):
         if not self.args.log:
@@ -260,7 +296,10 @@ class Standin:
             time.sleep(self.args.latency_ms * random.uniform(0.5, 1.5) / 1000)
         headers = list(handler.headers.items())
         err, key = verify_sigv4(handler.command, handler.path, headers, body, self.keys.get,
-                                datetime.datetime.now(datetime.timezone.utc), self.state["region"], "ec2")
+                                datetime.datetime.fromtimestamp(self.now(), datetime.timezone.utc),
+                                self.state["region"], "ec2")
+        if err is None and self.now() >= key["expires"]:
+            err = ("RequestExpired", "Request has expired.")
         form = dict(urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
         action = form.get("Action", "")
         entry = {"caller": key["gw"]["name"] if key else None, "action": action,
@@ -366,6 +405,11 @@ class Standin:
     # IMDS
     def imds(self, handler):
         g = next((g for g in self.state["gateways"] if g.get("sourceIp") == handler.client_address[0]), None)
+        status, text = self.imds_answer(handler, g)
+        self.log({"imds": handler.path, "method": handler.command, "caller": g and g["name"], "status": status})
+        return status, text
+
+    def imds_answer(self, handler, g):
         if g is None:
             return 404, "Not Found"
         path = handler.path
@@ -381,14 +425,14 @@ class Standin:
             if not 1 <= ttl <= 21600:
                 return 400, ""
             token = secrets.token_urlsafe(40)
-            self.imds_tokens[token] = (g["name"], time.time() + ttl)
+            self.imds_tokens[token] = (g["name"], self.now() + ttl)
             return 200, token
         name, expires = self.imds_tokens.get(handler.headers.get("X-aws-ec2-metadata-token", ""), (None, 0))
-        if name != g["name"] or time.time() > expires:
+        if name != g["name"] or self.now() > expires:
             return 401, ""
         role = g["role"]
         macs = f"/latest/meta-data/network/interfaces/macs/{g['mac']}/"
-        expiration = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        key = self.credentials(g) if path == f"/latest/meta-data/iam/security-credentials/{role}" else None
         answers = {
             "/latest/meta-data/placement/region": self.state["region"],
             "/latest/meta-data/mac": g["mac"],
@@ -397,11 +441,12 @@ class Standin:
             macs + "interface-id": g["eni"],
             macs + "vpc-id": self.state["vpcId"],
             "/latest/meta-data/iam/security-credentials/": role,
-            f"/latest/meta-data/iam/security-credentials/{role}": json.dumps({
-                "Code": "Success", "LastUpdated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                "Type": "AWS-HMAC", "AccessKeyId": g["accessKeyId"], "SecretAccessKey": g["secretAccessKey"],
-                "Token": g["sessionToken"], "Expiration": expiration}, indent=2),
         }
+        if key:
+            answers[path] = json.dumps({
+                "Code": "Success", "LastUpdated": stamp(key["issued"]), "Type": "AWS-HMAC",
+                "AccessKeyId": key["id"], "SecretAccessKey": key["secret"], "Token": key["token"],
+                "Expiration": stamp(key["expires"])}, indent=2)
         return (200, answers[path]) if path in answers else (404, "Not Found")
 
 
@@ -468,6 +513,7 @@ def main():
     p.add_argument("--latency-ms", type=float, default=0)
     p.add_argument("--bucket", type=int, default=50)
     p.add_argument("--refill", type=float, default=5)
+    p.add_argument("--credential-ttl", type=float, default=6 * 3600, help="lifetime of role credentials, s")
     p.add_argument("--log")
     p.add_argument("--check-vectors", action="store_true")
     args = p.parse_args()
@@ -481,6 +527,11 @@ def main():
     if args.imds:
         ports["imds"] = serve(standin, "imds", args.imds, None)
     print(json.dumps(ports), flush=True)
+    for line in sys.stdin:
+        words = line.split()
+        if words[:1] == ["advance"] and len(words) == 2:
+            standin.advance(float(words[1]))
+            print("ok", flush=True)
     threading.Event().wait()
 
 

@@ -28,6 +28,8 @@ export interface StandinOptions {
   bucket?: number;
   refill?: number;
   latencyMs?: number;
+  /** Lifetime of the role credentials IMDS serves, in seconds (default 6 h). */
+  credentialTtlS?: number;
 }
 
 export interface LoggedCall {
@@ -42,12 +44,30 @@ export interface LoggedCall {
   t: number;
 }
 
-/** Credentials the stand-in's IMDS serves each gateway (tests look for them in logs and argv). */
-export function credentialsOf(name: string) {
-  return {
+export interface ImdsCall {
+  imds: string;
+  method: string;
+  caller: string | null;
+  status: number;
+  t: number;
+}
+
+/**
+ * Credentials the stand-in's IMDS serves each gateway (tests look for them in logs and argv): the
+ * first ones, and those of a later generation (after IMDS rotated them), derived as the stand-in does.
+ */
+export function credentialsOf(name: string, generation = 0) {
+  const first = {
     accessKeyId: `ASIA${name.replace(/\W/g, "").toUpperCase().padEnd(16, "X")}`,
     secretAccessKey: `secret/${name}+wJalrXUtnFEMIK7MDENGbPxRfiCY`,
     sessionToken: `IQoJb3JpZ2luX2VjE${name}//session+token==`,
+  };
+  if (generation === 0) return first;
+  const suffix = String(generation).padStart(4, "0");
+  return {
+    accessKeyId: first.accessKeyId.slice(0, 16) + suffix,
+    secretAccessKey: `${first.secretAccessKey}/${generation}`,
+    sessionToken: first.sessionToken + suffix,
   };
 }
 
@@ -126,8 +146,10 @@ export class AwsStandin {
         String(o.refill ?? 5),
         "--latency-ms",
         String(o.latencyMs ?? 0),
+        "--credential-ttl",
+        String(o.credentialTtlS ?? 6 * 3600),
       ],
-      { stdio: ["ignore", "pipe", "inherit"] },
+      { stdio: ["pipe", "pipe", "inherit"] },
     );
     const ports = await new Promise<{ ec2: number; imds: number }>((resolve, reject) => {
       this.child?.stdout?.once("data", (d: Buffer) => resolve(JSON.parse(d.toString())));
@@ -141,13 +163,32 @@ export class AwsStandin {
     this.child?.kill();
   }
 
-  calls(): LoggedCall[] {
+  /** Moves the stand-in's clock (credential expiry, SigV4 dates) on by this many seconds. */
+  async advanceClock(seconds: number): Promise<void> {
+    const answered = new Promise<void>((resolve) =>
+      this.child?.stdout?.once("data", () => resolve()),
+    );
+    this.child?.stdin?.write(`advance ${seconds}\n`);
+    await answered;
+  }
+
+  private logged(): Record<string, unknown>[] {
     if (!fs.existsSync(this.logFile)) return [];
     return fs
       .readFileSync(this.logFile, "utf8")
       .split("\n")
       .filter(Boolean)
-      .map((l) => JSON.parse(l) as LoggedCall);
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  }
+
+  /** The EC2 API calls, in order. */
+  calls(): LoggedCall[] {
+    return this.logged().filter((e) => !("imds" in e)) as unknown as LoggedCall[];
+  }
+
+  /** The instance metadata requests, in order. */
+  imdsCalls(): ImdsCall[] {
+    return this.logged().filter((e) => "imds" in e) as unknown as ImdsCall[];
   }
 
   /**

@@ -117,3 +117,77 @@ describe("EC2 stand-in: answers as EC2 does", function () {
     );
   });
 });
+
+describe("EC2 stand-in: role credentials expire and IMDS rotates them first", function () {
+  this.timeout(30000);
+  const standin = new AwsStandin({
+    gateways: [
+      { name: "gw-a", sourceIp: "127.0.0.1", eni: "eni-0aaaaaaaaaaaaaaa1", privateIp: "10.0.1.10" },
+    ],
+    routeTables: ["rtb-0aaa1111"],
+    credentialTtlS: 400,
+  });
+  before(() => standin.start());
+  after(() => standin.stop());
+
+  function imdsCredentials(): { AccessKeyId: string; Expiration: string } {
+    const base = `http://127.0.0.1:${standin.imdsPort}/latest`;
+    const curl = (args: string[]) =>
+      spawnSync("curl", ["-sf", "--interface", "127.0.0.1", ...args], { encoding: "utf8" });
+    const token = curl([
+      "-X",
+      "PUT",
+      "-H",
+      "X-aws-ec2-metadata-token-ttl-seconds: 60",
+      `${base}/api/token`,
+    ]);
+    const doc = curl([
+      "-H",
+      `X-aws-ec2-metadata-token: ${token.stdout}`,
+      `${base}/meta-data/iam/security-credentials/vpc-ipip6-gateway-test-role`,
+    ]);
+    assert.equal(doc.status, 0, doc.stderr);
+    return JSON.parse(doc.stdout) as { AccessKeyId: string; Expiration: string };
+  }
+
+  function describeTables(generation: number): { code: string; out: string } {
+    const c = credentialsOf("gw-a", generation);
+    const config = [
+      `url = "https://ec2.${REGION}.amazonaws.com/"`,
+      `connect-to = "ec2.${REGION}.amazonaws.com:443:127.0.0.1:${standin.ec2Port}"`,
+      `cacert = "${standin.tls.ca}"`,
+      `aws-sigv4 = "aws:amz:${REGION}:ec2"`,
+      `user = "${c.accessKeyId}:${c.secretAccessKey}"`,
+      `header = "x-amz-security-token: ${c.sessionToken}"`,
+      'data = "Action=DescribeRouteTables&Version=2016-11-15"',
+      'write-out = "\\n%{http_code}"',
+      "silent",
+    ].join("\n");
+    const r = spawnSync("curl", ["-K", "-"], { input: config, encoding: "utf8" });
+    const lines = r.stdout.split("\n");
+    return { code: lines.pop() ?? "", out: lines.join("\n") };
+  }
+
+  it("serves the same credentials until 5 min (here half the lifetime) before they expire, then new ones", async () => {
+    const first = imdsCredentials();
+    assert.equal(first.AccessKeyId, credentialsOf("gw-a").accessKeyId);
+    await standin.advanceClock(150);
+    assert.equal(imdsCredentials().AccessKeyId, first.AccessKeyId);
+    await standin.advanceClock(60);
+    const second = imdsCredentials();
+    assert.equal(second.AccessKeyId, credentialsOf("gw-a", 1).accessKeyId);
+    assert.ok(second.Expiration > first.Expiration);
+  });
+
+  it("EC2 takes the old credentials until their Expiration, then answers 400 RequestExpired 'Request has expired.'", async () => {
+    assert.equal(describeTables(0).code, "200");
+    await standin.advanceClock(200);
+    const expired = describeTables(0);
+    assert.equal(expired.code, "400");
+    assert.match(
+      expired.out,
+      /<Code>RequestExpired<\/Code><Message>Request has expired\.<\/Message>/,
+    );
+    assert.equal(describeTables(1).code, "200");
+  });
+});
