@@ -53,7 +53,11 @@ export function renderTunnelsUnit(c: GatewayContext): string {
   ]);
 }
 
-/** keepalived needs the tunnel (its track script pings through it) and must come back if it dies. */
+/**
+ * keepalived needs the tunnel (its track script pings through it) and must come back if it dies.
+ * Once it runs, the route mover fills its cache (identity, credentials) so that a failover reads
+ * nothing from IMDS; "-": a failure there must not stop keepalived (the mover reads IMDS itself).
+ */
 export function renderKeepalivedDropIn(): string {
   return fileOf([
     "[Unit]",
@@ -63,6 +67,7 @@ export function renderKeepalivedDropIn(): string {
     "[Service]",
     "Restart=always",
     "RestartSec=1",
+    `ExecStartPost=-${PATHS.notifyScript} --warm`,
   ]);
 }
 

@@ -194,7 +194,8 @@ export class AwsStandin {
   /**
    * A bin dir with a `curl` that runs the real one against this stand-in: every transfer of a -K
    * config (each `next` block) gets the same --connect-to, as a resolver would give. It records its
-   * argv (which must never hold a secret) in curl.argv.
+   * argv (which must never hold a secret) in curl.argv, one line per curl process, with "(config:
+   * ec2)" or "(config: imds)" after the argv of one that read its transfers from stdin.
    */
   curlWrapper(binDir: string, sourceIp: string): void {
     const connect = [
@@ -205,14 +206,19 @@ export class AwsStandin {
     fs.writeFileSync(
       path.join(binDir, "curl"),
       `#!/bin/bash
-printf '%s\\n' "$*" >> "${binDir}/curl.argv"
 export CURL_CA_BUNDLE=${this.tls.ca}
 opts=(--interface ${sourceIp}${connect.map((c) => ` --connect-to ${c}`).join("")})
 for a in "$@"; do
   if [ "$a" = "-K" ]; then
-    exec /usr/bin/curl "\${opts[@]}" "$@" < <(printf '${lines}\\ninterface = "${sourceIp}"\\n'; sed 's/^next$/next\\n${lines.replace(/\//g, "\\/")}\\ninterface = "${sourceIp}"/')
+    config=$(cat)
+    kind=
+    [[ $config == *amazonaws.com* ]] && kind+=" ec2"
+    [[ $config == *169.254.169.254* ]] && kind+=" imds"
+    printf '%s (config:%s)\\n' "$*" "$kind" >> "${binDir}/curl.argv"
+    exec /usr/bin/curl "\${opts[@]}" "$@" < <(printf '${lines}\\ninterface = "${sourceIp}"\\n'; printf '%s\\n' "$config" | sed 's/^next$/next\\n${lines.replace(/\//g, "\\/")}\\ninterface = "${sourceIp}"/')
   fi
 done
+printf '%s\\n' "$*" >> "${binDir}/curl.argv"
 exec /usr/bin/curl "\${opts[@]}" "$@"
 `,
       { mode: 0o755 },

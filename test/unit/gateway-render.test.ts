@@ -75,7 +75,15 @@ describe("gateway rendering (DESIGN.md §5)", () => {
     assert.match(notify, /Use CreateRoute instead/);
     assert.doesNotMatch(notify, /\baws ec2\b/, "no aws CLI on the failover path");
     assert.match(notify, /flock 9/);
-    assert.match(notify, /logger -t vpc-ipip6-gateway/);
+    assert.match(notify, /^LOG_TAG=vpc-ipip6-gateway$/m);
+    assert.match(notify, /exec logger -t "\$LOG_TAG"/);
+  });
+
+  it("keepalived's start warms the route mover's cache, and a failure there does not stop keepalived", () => {
+    assert.match(
+      gwA.files[PATHS.keepalivedDropIn],
+      /^ExecStartPost=-\/usr\/local\/libexec\/vpc-ipip6-gateway\/notify-master --warm$/m,
+    );
   });
 
   it("renders bash that parses", () => {

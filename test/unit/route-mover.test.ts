@@ -10,8 +10,9 @@ import { exampleConfig } from "../support/stacks";
 
 /**
  * Runs the rendered notify script, unchanged, with the real curl and flock against the EC2/IMDS
- * stand-in (signatures verified, EC2's errors and throttling); only `ip` (whether this gateway holds
- * VRRP's placeholder address) and `logger` (the journal, a file here) are stand-ins on PATH.
+ * stand-in (signatures verified, EC2's errors and throttling, expiring role credentials); only `ip`
+ * (whether this gateway holds VRRP's placeholder address) and `logger` (the journal, a file here,
+ * fed on stdin as the real `logger -t TAG` is) are stand-ins on PATH.
  */
 
 const native = exampleConfig("native");
@@ -61,13 +62,9 @@ class Gateway {
       `#!/bin/bash\n[ "$(cat ${this.dir}/master 2>/dev/null)" = 1 ] && echo "    inet 169.254.254.${routerId}/32 scope global vig-vrrp"\nexit 0\n`,
       { mode: 0o755 },
     );
-    fs.writeFileSync(
-      path.join(this.bin, "logger"),
-      `#!/bin/bash\necho "$*" >> ${this.dir}/journal\n`,
-      {
-        mode: 0o755,
-      },
-    );
+    fs.writeFileSync(path.join(this.bin, "logger"), `#!/bin/bash\ncat >> ${this.dir}/journal\n`, {
+      mode: 0o755,
+    });
     fs.writeFileSync(this.script, this.notify, { mode: 0o755 });
     this.master(true);
   }
@@ -80,7 +77,10 @@ class Gateway {
     fs.writeFileSync(path.join(this.dir, "master"), yes ? "1" : "0");
   }
 
+  /** One run of the script; its journal and curl argv record are this run's only. */
   run(args: string[] = [], whileRunning?: () => void): Promise<Run> {
+    for (const f of ["journal", "bin/curl.argv"])
+      fs.rmSync(path.join(this.dir, f), { force: true });
     return new Promise((resolve) => {
       const child = spawn("bash", [this.script, ...args], {
         env: { PATH: `${this.bin}:/usr/bin:/bin`, VIG_RUN_DIR: this.runDir },
@@ -97,6 +97,13 @@ class Gateway {
     });
   }
 }
+
+/** The curl processes of a run's argv record: those that talked to EC2, and all of them. */
+const curlProcesses = (argv: string) => {
+  const lines = argv.split("\n").filter(Boolean);
+  return { ec2: lines.filter((l) => l.endsWith("(config: ec2)")).length, all: lines.length };
+};
+const mode = (file: string) => (fs.statSync(file).mode & 0o777).toString(8);
 
 const mutations = (calls: LoggedCall[]) =>
   calls.filter((c) => c.action === "ReplaceRoute" || c.action === "CreateRoute");
@@ -140,8 +147,7 @@ describe("route mover: the rendered notify script, real curl, against the EC2/IM
     const run = await new Gateway(0, s).run();
     assert.equal(run.status, 0, run.log);
     assert.equal(mutations(s.calls()).length, 4);
-    const ec2Processes = run.argv.split("\n").filter((l) => l.includes("-K -"));
-    assert.equal(ec2Processes.length, 1, run.argv);
+    assert.equal(curlProcesses(run.argv).ec2, 1, run.argv);
     const { secretAccessKey, sessionToken } = credentialsOf("gw-a");
     for (const text of [run.argv, run.log]) {
       assert.ok(!text.includes(secretAccessKey) && !text.includes(sessionToken));
@@ -242,5 +248,109 @@ describe("route mover: the rendered notify script, real curl, against the EC2/IM
     assert.ok(Date.now() - started >= 1000, "notify waited for the lock");
     assert.equal(mutations(s.calls()).length, 4);
     holder.kill();
+  });
+
+  describe("the cache of identity and credentials under /run", () => {
+    it("cold: IMDS in three curl processes, then cached 0600 in a 0700 dir; warm: a failover is ONE curl and no IMDS request", async () => {
+      const s = await standin({ routes: allOn(GW[1].eni) });
+      const gw = new Gateway(0, s);
+      const cold = await gw.run();
+      assert.equal(cold.status, 0, cold.log);
+      assert.deepEqual(
+        s
+          .imdsCalls()
+          .map((c) => `${c.method} ${c.imds.replace(/^\/latest\//, "")} ${c.status}`)
+          .sort(),
+        [
+          "PUT api/token 200",
+          "GET meta-data/placement/region 200",
+          "GET meta-data/mac 200",
+          "GET meta-data/iam/security-credentials/ 200",
+          "GET meta-data/network/interfaces/macs/02:00:5e:00:00:01/interface-id 200",
+          "GET meta-data/network/interfaces/macs/02:00:5e:00:00:01/vpc-id 200",
+          "GET meta-data/iam/security-credentials/vpc-ipip6-gateway-test-role 200",
+        ].sort(),
+      );
+      assert.deepEqual(curlProcesses(cold.argv), { ec2: 1, all: 4 }, cold.argv);
+      assert.equal(mode(gw.runDir), "700");
+      assert.equal(mode(path.join(gw.runDir, "credentials")), "600");
+      assert.equal(mode(path.join(gw.runDir, "identity")), "600");
+
+      const imdsBefore = s.imdsCalls().length;
+      const warm = await gw.run();
+      assert.equal(warm.status, 0, warm.log);
+      assert.equal(s.imdsCalls().length, imdsBefore, "nothing read from IMDS");
+      assert.deepEqual(curlProcesses(warm.argv), { ec2: 1, all: 1 }, warm.argv);
+      assert.equal(mutations(s.calls()).filter((c) => c.status === 200).length, 8);
+      const { secretAccessKey, sessionToken } = credentialsOf("gw-a");
+      for (const text of [cold.argv, cold.log, warm.argv, warm.log]) {
+        assert.ok(!text.includes(secretAccessKey) && !text.includes(sessionToken));
+      }
+    });
+
+    it("--warm fills the cache and calls no EC2 API; the failover after it reads nothing from IMDS", async () => {
+      const s = await standin({ routes: allOn(GW[1].eni) });
+      const gw = new Gateway(0, s);
+      gw.master(false);
+      const warm = await gw.run(["--warm"]);
+      assert.equal(warm.status, 0, warm.log);
+      assert.equal(s.calls().length, 0);
+      const imdsBefore = s.imdsCalls().length;
+      assert.ok(imdsBefore > 0);
+      gw.master(true);
+      const failover = await gw.run();
+      assert.equal(failover.status, 0, failover.log);
+      assert.equal(s.imdsCalls().length, imdsBefore);
+      assert.deepEqual(curlProcesses(failover.argv), { ec2: 1, all: 1 }, failover.argv);
+    });
+
+    it("credentials with less than 5 min left are read again from IMDS, not trusted from the cache", async () => {
+      // IMDS serves credentials that expire in 200 s: inside the mover's 5-minute margin at once
+      const s = await standin({ routes: allOn(GW[1].eni), credentialTtlS: 200 });
+      const gw = new Gateway(0, s);
+      assert.equal((await gw.run()).status, 0);
+      const imdsBefore = s.imdsCalls().length;
+      const again = await gw.run();
+      assert.equal(again.status, 0, again.log);
+      assert.deepEqual(
+        s
+          .imdsCalls()
+          .slice(imdsBefore)
+          .map((c) => `${c.method} ${c.imds}`),
+        [
+          "PUT /latest/api/token",
+          "GET /latest/meta-data/iam/security-credentials/vpc-ipip6-gateway-test-role",
+        ],
+      );
+      assert.deepEqual(curlProcesses(again.argv), { ec2: 1, all: 3 }, again.argv);
+    });
+
+    it("cached credentials EC2 refuses as expired (RequestExpired) are dropped, IMDS's new ones move every route", async () => {
+      const s = await standin({ routes: allOn(GW[1].eni), credentialTtlS: 400 });
+      const gw = new Gateway(0, s);
+      assert.equal((await gw.run()).status, 0);
+      // 401 s on, the cached credentials (400 s by the gateway's clock) are expired for EC2
+      await s.advanceClock(401);
+      const callsBefore = s.calls().length;
+      const run = await gw.run([], () => setTimeout(() => gw.master(false), 8000));
+      assert.equal(run.status, 0, run.log);
+      const calls = mutations(s.calls().slice(callsBefore));
+      assert.deepEqual(
+        calls.map((c) => c.code),
+        [...Array(4).fill("RequestExpired"), ...Array(4).fill(null)],
+      );
+      assert.match(
+        run.log,
+        /EC2 refused the role's credentials \(RequestExpired\); reading new ones/,
+      );
+      const renewed = credentialsOf("gw-a", 1);
+      assert.match(
+        fs.readFileSync(path.join(gw.runDir, "credentials"), "utf8"),
+        new RegExp(`^KEY_ID=${renewed.accessKeyId}$`, "m"),
+      );
+      for (const text of [run.argv, run.log]) {
+        assert.ok(!text.includes(renewed.secretAccessKey) && !text.includes(renewed.sessionToken));
+      }
+    });
   });
 });
