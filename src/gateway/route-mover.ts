@@ -85,7 +85,7 @@ xml_tag() {
 # Secrets travel in that config on stdin, written by builtins: they are in no process's argv.
 curl_all() {
   local code i
-  while read -r code i; do STATUS[i]=$code; done < <("$@" | curl -s --parallel --parallel-max 50 -K -)
+  while read -r code i; do STATUS[i]=$code; done < <("$@" | curl -s --no-progress-meter --parallel --parallel-max 50 -K -)
 }
 
 # imds_get PATH...: IMDSv2 metadata into IMDS_REPLY[i], in one curl process after the session token

@@ -70,7 +70,7 @@ describe("gateway rendering (DESIGN.md §5)", () => {
     assert.match(notify, /^ROUTE_TABLES=\(rtb-0aaa1111 rtb-0bbb2222\)$/m);
     assert.match(notify, /^SITE_CIDRS=\(192\.168\.10\.0\/24\)$/m);
     assert.match(notify, /X-aws-ec2-metadata-token-ttl-seconds/);
-    assert.match(notify, /curl -s --parallel --parallel-max 50 -K -/);
+    assert.match(notify, /curl -s --no-progress-meter --parallel --parallel-max 50 -K -/);
     assert.match(notify, /aws-sigv4 = "aws:amz:%s:ec2"/);
     assert.match(notify, /Use CreateRoute instead/);
     assert.doesNotMatch(notify, /\baws ec2\b/, "no aws CLI on the failover path");
