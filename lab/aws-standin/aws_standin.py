@@ -476,16 +476,31 @@ def make_handler(standin, kind):
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
-    request_queue_size = 256
+    request_queue_size = 1024
+    tls = None
+
+    def get_request(self):
+        sock, addr = self.socket.accept()
+        if self.tls:
+            # the TLS handshake in the request's own thread, as a real endpoint's many front ends do
+            sock = self.tls.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
+        return sock, addr
+
+    def finish_request(self, request, client_address):
+        if self.tls:
+            try:
+                request.do_handshake()
+            except (ssl.SSLError, OSError):
+                return
+        super().finish_request(request, client_address)
 
 
 def serve(standin, kind, where, tls):
     host, _, port = where.rpartition(":")
     server = Server((host, int(port)), make_handler(standin, kind))
     if tls:
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.load_cert_chain(*tls)
-        server.socket = ctx.wrap_socket(server.socket, server_side=True)
+        server.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        server.tls.load_cert_chain(*tls)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server.server_address[1]
 
