@@ -43,7 +43,7 @@ describe("lab: the guest's environment", () => {
     const out = execFileSync("bash", ["-c", script], { encoding: "utf8" }).trim();
     assert.equal(
       out,
-      "isatap|10.0.2.10|2|1440|10.0.0.0/16|1:1:1 2:2:0|/usr/local/sbin/vpc-ipip6-gateway-tunnels up|10.0.2.10/32 2|3000|/usr/local/libexec/vpc-ipip6-gateway/notify-master --if-master",
+      "isatap|10.0.2.10|2|1440|10.0.0.0/16|1:1:1 2:2:0|/usr/local/sbin/vpc-ipip6-gateway-tunnels up|10.0.2.10/32 2|3000|/usr/local/libexec/vpc-ipip6-gateway/notify-master --reassert",
     );
   });
 
