@@ -21,7 +21,8 @@ before the old expire (5 minutes before, or half the lifetime when that is short
 ones with 400 RequestExpired "Request has expired.", the answer EC2 gives on expired role credentials.
 The stand-in's clock can be moved on (a line "advance SECONDS" on stdin, answered "ok") to let time pass.
 
-Every EC2 call is one JSON line in --log (caller, action, route, outcome, whether a route target changed).
+Every EC2 call is one JSON line in --log (caller, action, route, outcome, whether a route target changed,
+when its request had been read: received, and when it was answered: t).
 """
 
 import argparse
@@ -291,6 +292,7 @@ class Standin:
 
     # EC2
     def ec2(self, handler, body):
+        received = time.time()
         rid = str(uuid.uuid4())
         if self.args.latency_ms:
             time.sleep(self.args.latency_ms * random.uniform(0.5, 1.5) / 1000)
@@ -318,7 +320,8 @@ class Standin:
         moved = False
         if err is None:
             err, reply, moved = self.act(action, form, rid)
-        entry.update(status=ERROR_STATUS.get(err[0], 400) if err else 200, code=err[0] if err else None, moved=moved)
+        entry.update(status=ERROR_STATUS.get(err[0], 400) if err else 200, code=err[0] if err else None, moved=moved,
+                     received=round(received, 4))
         self.log(entry)
         if err:
             return entry["status"], error_xml(err[0], err[1], rid)

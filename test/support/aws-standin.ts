@@ -4,10 +4,11 @@
  * wrapper that routes the mover's real curl to it (the rendered script stays unchanged).
  */
 
-import { ChildProcess, spawn, spawnSync } from "child_process";
+import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { ec2Hostname, makeTlsFiles, TlsFiles } from "../../lab/tls";
 
 export const STANDIN = path.resolve(__dirname, "../../lab/aws-standin/aws_standin.py");
 export const REGION = "ap-northeast-1";
@@ -71,30 +72,10 @@ export function credentialsOf(name: string, generation = 0) {
   };
 }
 
-export function makeTlsFiles(dir: string): { ca: string; cert: string; key: string } {
-  const ca = path.join(dir, "ca.pem");
-  const caKey = path.join(dir, "ca.key");
-  const key = path.join(dir, "ec2.key");
-  const cert = path.join(dir, "ec2.pem");
-  const sh = (cmd: string) => {
-    const r = spawnSync("bash", ["-c", cmd], { cwd: dir, encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`openssl failed: ${r.stderr}`);
-  };
-  sh(
-    `openssl req -x509 -newkey rsa:2048 -nodes -keyout ${caKey} -out ${ca} -days 2 -subj "/CN=vpc-ipip6-gateway lab CA" 2>/dev/null`,
-  );
-  sh(
-    `openssl req -newkey rsa:2048 -nodes -keyout ${key} -subj "/CN=ec2.${REGION}.amazonaws.com" 2>/dev/null | ` +
-      `openssl x509 -req -CA ${ca} -CAkey ${caKey} -CAcreateserial -days 2 -out ${cert} ` +
-      `-extfile <(printf 'subjectAltName=DNS:ec2.${REGION}.amazonaws.com') 2>/dev/null`,
-  );
-  return { ca, cert, key };
-}
-
 export class AwsStandin {
   readonly dir: string;
   readonly logFile: string;
-  readonly tls: { ca: string; cert: string; key: string };
+  readonly tls: TlsFiles;
   ec2Port = 0;
   imdsPort = 0;
   private child?: ChildProcess;
@@ -102,7 +83,7 @@ export class AwsStandin {
   constructor(private readonly options: StandinOptions) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "vig-aws-"));
     this.logFile = path.join(this.dir, "calls.jsonl");
-    this.tls = makeTlsFiles(this.dir);
+    this.tls = makeTlsFiles(this.dir, ec2Hostname(REGION));
   }
 
   async start(): Promise<void> {
