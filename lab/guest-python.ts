@@ -39,7 +39,7 @@ print("\n".join(sorted(f for f in files if f and f != sys.argv[1])))
 
 /** Absolute paths of the standard-library files (.py and extension modules) the stand-in loads. */
 export function standinPythonFiles(python = GUEST_PYTHON, script = STANDIN_SCRIPT): string[] {
-  const out = run(python, ["-I", "-S", "-c", LIST_FILES, script, ...LAZY_IMPORTS]);
+  const out = run(python, ["-B", "-I", "-S", "-c", LIST_FILES, script, ...LAZY_IMPORTS]);
   const files = out.split("\n").filter(Boolean);
   const outside = files.filter((f) => !f.startsWith("/usr/lib/python3"));
   if (outside.length > 0)

@@ -21,6 +21,8 @@ export interface RepeatSummary {
   perRun: Record<string, OutageFigures>[];
   /** Runs in which every check passed. */
   passedRuns: number;
+  /** Split brain: the most moves of any one route while split, per run, and their median. */
+  splitBrain: { maxRouteMovesWhileSplit: number[]; medianMaxRouteMovesWhileSplit: number };
 }
 
 function outages(r: LabReport): Record<string, OutageFigures> {
@@ -44,10 +46,15 @@ export function summarizeRuns(reports: readonly LabReport[]): RepeatSummary {
       },
     ]),
   );
+  const splitMoves = reports.map((r) => r.splitBrain.maxRouteMovesWhileSplit);
   return {
     runs: reports.length,
     medians,
     perRun,
     passedRuns: reports.filter((r) => r.checks.every((c) => c.pass)).length,
+    splitBrain: {
+      maxRouteMovesWhileSplit: splitMoves,
+      medianMaxRouteMovesWhileSplit: median(splitMoves),
+    },
   };
 }

@@ -532,6 +532,9 @@ export function formatReport(r: LabReport): string {
       lines.push(
         `  ${name.padEnd(14)}VPC->site ${m.vpcToSiteMs} ms; site->VPC ${m.siteToVpcMs} ms`,
       );
+    lines.push(
+      `  split brain   most moves of one route while split: ${r.repeats.splitBrain.maxRouteMovesWhileSplit.join(", ")} (median ${r.repeats.splitBrain.medianMaxRouteMovesWhileSplit})`,
+    );
   }
   lines.push("", "Checks:");
   for (const c of r.checks)

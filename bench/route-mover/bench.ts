@@ -12,7 +12,8 @@ import * as path from "path";
 import { StackConfig } from "../../src/config/types";
 import { PATHS } from "../../src/gateway/paths";
 import { renderGateway } from "../../src/gateway/render";
-import { credentialsOf, makeTlsFiles, REGION, STANDIN } from "../../test/support/aws-standin";
+import { ec2Hostname, makeTlsFiles } from "../../lab/tls";
+import { credentialsOf, REGION, STANDIN } from "../../test/support/aws-standin";
 import { exampleConfig } from "../../test/support/stacks";
 
 const AWS = "/usr/bin/aws";
@@ -42,7 +43,7 @@ function parseArgs(argv: string[]): Options {
 }
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "vig-bench-"));
-const tls = makeTlsFiles(work);
+const tls = makeTlsFiles(work, ec2Hostname(REGION));
 const table = (n: number) => `rtb-0${n.toString(16).padStart(8, "0")}`;
 
 /** The native example stack with these route tables and site CIDRs: tables x CIDRs routes. */
