@@ -6,25 +6,45 @@
 import * as path from "path";
 import { PATHS } from "../src/gateway/paths";
 import { RenderedSite } from "../src/render/types";
+import { GUEST_STANDIN, STANDIN_DIR } from "./aws-guest";
 import { keepaliveDetectionBoundMs, RTX_DEFAULT_TUNNEL_MTU, RtxIntent } from "./rtx-intent";
+import { ec2Hostname } from "./tls";
 import { LabTopology } from "./topology";
 
 export const TUNNELS_UNIT = "/etc/systemd/system/vpc-ipip6-gateway-tunnels.service";
 export const KEEPALIVED_CONF = "/etc/keepalived/keepalived.conf";
 
+export const KEEPALIVED_DROP_IN = PATHS.keepalivedDropIn;
+/** The instance metadata service's address, as on EC2. */
+export const IMDS_IP = "169.254.169.254";
+/**
+ * The period the lab runs the re-assert timer's service at during the split-brain scenario (the
+ * rendered timer's is 30 s): several runs on each gateway while VRRP is blocked, in seconds.
+ */
+export const SPLIT_TIMER_PERIOD_S = 2;
+/** How long the split-brain scenario keeps VRRP blocked, in seconds. */
+export const SPLIT_DURATION_S = 14;
+
 export interface UnitExec {
   start: string[];
+  /** ExecStartPost: what systemd runs once the main process has started. */
+  post: string[];
   stop: string[];
 }
 
-/** ExecStartPre/ExecStart and ExecStop lines of a systemd unit, prefixes like "-" or "+" dropped. */
+/**
+ * ExecStartPre/ExecStart, ExecStartPost and ExecStop lines of a systemd unit, prefixes like "-" or
+ * "+" dropped.
+ */
 export function parseUnitExec(unitText: string): UnitExec {
-  const exec: UnitExec = { start: [], stop: [] };
+  const exec: UnitExec = { start: [], post: [], stop: [] };
   for (const raw of unitText.split("\n")) {
-    const m = /^\s*(ExecStartPre|ExecStart|ExecStop)\s*=\s*(.*)$/.exec(raw);
+    const m = /^\s*(ExecStartPre|ExecStartPost|ExecStart|ExecStop)\s*=\s*(.*)$/.exec(raw);
     if (!m || m[2].trim() === "") continue;
     const command = m[2].trim().replace(/^[-+!@:]+/, "");
-    (m[1] === "ExecStop" ? exec.stop : exec.start).push(command);
+    if (m[1] === "ExecStop") exec.stop.push(command);
+    else if (m[1] === "ExecStartPost") exec.post.push(command);
+    else exec.start.push(command);
   }
   return exec;
 }
@@ -38,6 +58,13 @@ export function bindDirs(files: readonly string[]): string[] {
     else dirs.add(path.posix.dirname(file));
   }
   return [...dirs].sort();
+}
+
+/** VRRP's placeholder address and the link keepalived puts it on while master (keepalived.conf). */
+export function vrrpPlaceholder(keepalivedConf: string): { address: string; link: string } {
+  const m = /virtual_ipaddress\s*\{\s*([0-9.]+)\/32 dev (\S+)/.exec(keepalivedConf);
+  if (!m) throw new Error(`${KEEPALIVED_CONF} has no virtual_ipaddress on a link`);
+  return { address: m[1], link: m[2] };
 }
 
 /** Oneshot units the lab runs once by hand at the end (a timer's service, for instance). */
@@ -178,6 +205,15 @@ export function renderGuestEnv(
     `EXEC_START=${q(exec.start.join(" && "))}`,
     `EXEC_STOP=${q(exec.stop.join(" && "))}`,
     list("EXTRA_ONESHOTS", extra),
+    // keepalived's own unit is the OS's; the rendered drop-in adds what runs once it has started
+    list(
+      "KEEPALIVED_POST",
+      files[KEEPALIVED_DROP_IN] ? parseUnitExec(files[KEEPALIVED_DROP_IN]).post : [],
+    ),
+    `IMDS_IP=${q(IMDS_IP)} EC2_ENDPOINT_IP=${q(topology.ec2Endpoint)} EC2_HOST=${q(ec2Hostname(topology.region))}`,
+    `STANDIN=${q(GUEST_STANDIN)} STANDIN_DIR=${q(STANDIN_DIR)}`,
+    `VRRP_ADDR=${q(vrrpPlaceholder(files[KEEPALIVED_CONF]).address)} VRRP_LINK=${q(vrrpPlaceholder(files[KEEPALIVED_CONF]).link)}`,
+    `SPLIT_TIMER_PERIOD_S=${SPLIT_TIMER_PERIOD_S} SPLIT_DURATION_S=${SPLIT_DURATION_S}`,
   ];
   return lines.join("\n") + "\n";
 }

@@ -18,6 +18,11 @@ export const HOST_PACKAGES: [pkg: string, command: string][] = [
   ["iputils-ping", "ping"],
   ["procps", "sysctl"],
   ["gzip", "gzip"],
+  // the route mover's curl and flock, Debian's python3 for the EC2/IMDS stand-in, openssl for its CA
+  ["curl", "curl"],
+  ["util-linux", "flock"],
+  ["python3-minimal", "/usr/bin/python3.11"],
+  ["openssl", "openssl"],
 ];
 
 export function ensurePackages(logFile: string, say: (text: string) => void): void {

@@ -1,13 +1,16 @@
 /**
  * The guest's initramfs, in two archives the kernel unpacks one over the other:
- * - base: busybox, the host's own data-plane tools with their libraries, the kernel modules
- *   (built once per kernel and tool list, cached);
- * - run: /init, the guest scripts, the stand-ins and this run's rendered files (built every run).
+ * - base: busybox, the host's own data-plane tools with their libraries, Debian's python3.11 with
+ *   the standard-library files the EC2/IMDS stand-in loads, the kernel modules (built once per
+ *   kernel and tool list, cached);
+ * - run: /init, the guest scripts, the stand-ins, this run's rendered files, the lab CA and the
+ *   EC2 endpoint's certificate, /etc/hosts (built every run).
  */
 
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { GUEST_PYTHON, standinPythonFiles } from "./guest-python";
 import { Kernel } from "./host";
 import { bash, run } from "./shell";
 
@@ -20,6 +23,11 @@ export const GUEST_BINARIES = [
   "/usr/sbin/keepalived",
   "/usr/bin/ping",
   "/usr/sbin/sysctl",
+  // the route mover's network, lock and the EC2/IMDS stand-in (Debian 12: curl 7.88, --aws-sigv4
+  // and --parallel; util-linux's flock, not busybox's applet)
+  "/usr/bin/curl",
+  "/usr/bin/flock",
+  GUEST_PYTHON,
 ];
 
 /** Modules loaded at boot; their dependencies come along from modules.dep. */
@@ -27,7 +35,7 @@ export const GUEST_MODULES = ["crc32c_generic", "veth", "dummy", "sit", "ip6_tun
 /** nftables expressions are modules too; all of them, the kernel loads what a ruleset uses. */
 const NFT_MODULE = /\/nft_[a-z0-9_]+\.ko(\.xz)?:/;
 
-const BASE_FORMAT = 1;
+const BASE_FORMAT = 2;
 
 /** Module files (relative to lib/modules/VERSION) needed for `wanted` and every nft_* module. */
 export function moduleClosure(modulesDep: string, wanted: readonly string[]): string[] {
@@ -64,11 +72,17 @@ function fingerprint(file: string): string {
   return `${file}:${stat.size}:${stat.mtimeMs}`;
 }
 
-function baseKey(kernel: Kernel): string {
+function baseKey(kernel: Kernel, pythonFiles: readonly string[]): string {
   return crypto
     .createHash("sha256")
     .update(
-      JSON.stringify([BASE_FORMAT, kernel.version, GUEST_BINARIES.map(fingerprint), GUEST_MODULES]),
+      JSON.stringify([
+        BASE_FORMAT,
+        kernel.version,
+        GUEST_BINARIES.map(fingerprint),
+        GUEST_MODULES,
+        pythonFiles,
+      ]),
     )
     .digest("hex")
     .slice(0, 16);
@@ -92,7 +106,8 @@ function writeMinimalEtc(staging: string): void {
 /** Builds (or reuses) cacheDir/initramfs/base-KEY.cpio.gz. */
 export function ensureBaseArchive(cacheDir: string, kernel: Kernel, logFile: string): string {
   const dir = path.join(cacheDir, "initramfs");
-  const archive = path.join(dir, `base-${baseKey(kernel)}.cpio.gz`);
+  const pythonFiles = standinPythonFiles();
+  const archive = path.join(dir, `base-${baseKey(kernel, pythonFiles)}.cpio.gz`);
   if (fs.existsSync(archive)) return archive;
   const staging = path.join(dir, "base-staging");
   fs.rmSync(staging, { recursive: true, force: true });
@@ -123,6 +138,12 @@ export function ensureBaseArchive(cacheDir: string, kernel: Kernel, logFile: str
   for (const binary of GUEST_BINARIES) {
     copyInto(staging, binary);
     for (const lib of sharedLibraries(binary)) libs.add(lib);
+  }
+  // python3 as Debian's python3-minimal names it; the stdlib's extension modules have libraries too
+  fs.symlinkSync(path.basename(GUEST_PYTHON), path.join(staging, "usr", "bin", "python3"));
+  for (const file of pythonFiles) {
+    copyInto(staging, file);
+    if (file.endsWith(".so")) for (const lib of sharedLibraries(file)) libs.add(lib);
   }
   for (const lib of libs) copyInto(staging, lib);
   writeMinimalEtc(staging);
@@ -162,6 +183,8 @@ export interface RunFiles {
   env: string;
   /** Gateway name -> absolute path -> [content, octal mode]. */
   rendered: Record<string, Record<string, [string, string]>>;
+  /** Other files at their absolute path in the guest -> [content, octal mode]. */
+  files: Record<string, [string, string]>;
 }
 
 /** Builds the per-run archive in outDir and returns the concatenated initrd. */
@@ -188,6 +211,12 @@ export function buildRunInitrd(
     fs.chmodSync(target, 0o755);
   }
   fs.writeFileSync(path.join(lab, "lab.env"), files.env);
+  for (const [file, [content, mode]] of Object.entries(files.files)) {
+    const target = path.join(staging, file);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, content, { mode: parseInt(mode, 8) });
+    fs.chmodSync(target, parseInt(mode, 8));
+  }
   for (const [gateway, byPath] of Object.entries(files.rendered)) {
     for (const [file, [content, mode]] of Object.entries(byPath)) {
       const target = path.join(lab, "rendered", gateway, file);

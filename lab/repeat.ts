@@ -30,10 +30,15 @@ export function summarizeRuns(reports: readonly LabReport[]): RepeatSummary {
       },
     ]),
   );
+  const splitMoves = reports.map((r) => r.splitBrain.maxRouteMovesWhileSplit);
   return {
     runs: reports.length,
     medians,
     perRun,
     passedRuns: reports.filter((r) => r.checks.every((c) => c.pass)).length,
+    splitBrain: {
+      maxRouteMovesWhileSplit: splitMoves,
+      medianMaxRouteMovesWhileSplit: median(splitMoves),
+    },
   };
 }

@@ -2,6 +2,7 @@
 
 import { analyseProbes, parseArrivals, ProbeFigures } from "./probes";
 import { Direction, GuestResults } from "./results";
+import { countSplitBrain, parseStandinLog, parseTimerRuns, SplitBrainCounts } from "./split-brain";
 
 export const PROBE_INTERVAL_MS = 100;
 /**
@@ -13,6 +14,10 @@ export const TARGETS = {
   tunnelVpcToSiteMs: 1000,
   siteToVpcSlackMs: 1000,
   failbackLostProbes: 1,
+  /** Split brain: the standby's takeover moves each route once; the re-assert timer never again. */
+  splitBrainMovesPerRoute: 1,
+  /** Split brain: re-assert timer runs each gateway makes while VRRP is blocked. */
+  splitBrainTimerRuns: 3,
 } as const;
 
 export interface DirectionFigures {
@@ -51,6 +56,27 @@ export interface LabContext {
   primary: string;
   standby: string;
   routeTableIds: string[];
+  siteCidrs: string[];
+  /** The re-assert timer's period during the split-brain scenario, in seconds. */
+  splitTimerPeriodS: number;
+}
+
+/** Both gateways master while VRRP is blocked between them, both tunnels up (docs/lab.md). */
+export interface SplitBrainFigures extends SplitBrainCounts {
+  bothMaster: boolean;
+  /** From VRRP blocked until both held the placeholder address. */
+  bothMasterMs?: number;
+  bothMasterAtEnd: boolean;
+  splitMs: number;
+  timerPeriodS: number;
+  /** Where each managed route table's first site route pointed at the end of the split. */
+  routeTablesWhileSplit: Record<string, string>;
+  healed: boolean;
+  /** From VRRP let through until routes and the RTX were back on the primary. */
+  healMs?: number;
+  routeTablesAfterHeal: Record<string, string>;
+  vpcToSite: DirectionFigures;
+  siteToVpc: DirectionFigures;
 }
 
 export interface OutageFigures {
@@ -65,6 +91,8 @@ export interface RepeatSummary {
   perRun: Record<string, OutageFigures>[];
   /** Runs in which every check passed. */
   passedRuns: number;
+  /** Split brain: the most moves of any one route while split, per run, and their median. */
+  splitBrain: { maxRouteMovesWhileSplit: number[]; medianMaxRouteMovesWhileSplit: number };
 }
 
 export interface LabReport {
@@ -93,6 +121,7 @@ export interface LabReport {
   /** interval × count + one interval: the slowest a real RTX takes to judge a tunnel down. */
   rtxDetectionWorstMs: number;
   reboot: { recovered: boolean; recoveryMs?: number };
+  splitBrain: SplitBrainFigures;
   checks: Check[];
   warnings: string[];
   durationS?: number;
@@ -102,9 +131,9 @@ export interface LabReport {
 
 export const STAND_INS = [
   "EC2 route tables: one Linux routing table per managed route table id in the vpc-router namespace",
-  "aws CLI: a script on PATH; replace-route/create-route move the route in vpc-router (same errors as EC2 for a missing or existing route), describe-route-tables reads it",
-  "curl: answers IMDSv2 only (token, region, mac, interface-id) from the gateway's lab identity",
-  "systemd: the lab runs sysctl -p, the tunnels unit's ExecStart, keepalived, and timer-driven oneshots itself",
+  "EC2 Query API and IMDSv2: lab/aws-standin/aws_standin.py (Debian's python3) in vpc-router, linux backend; SigV4 verified, EC2's XML errors and token buckets (50 mutating calls, refilled at 5/s); IMDS answers by source address with role credentials; no network latency added",
+  "DNS and TLS: /etc/hosts names ec2.<region>.amazonaws.com at an address in the VPC (an interface endpoint's), whose certificate comes from a lab CA in curl's trust store; the gateways run Debian's real curl 7.88 and util-linux flock",
+  "systemd: the lab runs sysctl -p, the tunnels unit's ExecStart, keepalived and its drop-in's ExecStartPost, and timer-driven oneshots itself (every 2 s during the split brain instead of 30 s)",
   "logger: appends to the gateway's journal file in the lab",
   "RTX: a Linux namespace mirroring the rendered RTX commands (ipip6 tunnels, MTU, MSS clamp, keepalive-driven routes)",
   "VPC fabric: vpc-router forwards between subnets and keeps VRRP's TTL at 255, as the VPC does not count as a hop",
@@ -198,6 +227,7 @@ export function buildReport(results: GuestResults, ctx: LabContext): LabReport {
       recovered: v["reboot.recovered"] === "true",
       recoveryMs: v["reboot.recoveryMs"] ? Number(v["reboot.recoveryMs"]) : undefined,
     },
+    splitBrain: splitBrain(results, ctx),
     checks: [],
     warnings: [...results.warnings],
   };
@@ -217,6 +247,79 @@ function tightBoundWarnings(r: LabReport): string[] {
         `interval x count + 1000 = ${tight} ms (within the RTX's worst case + 1000 = ` +
         `${r.rtxDetectionWorstMs + TARGETS.siteToVpcSlackMs} ms: the failure fell late between two keepalive probes)`,
     );
+}
+
+function splitBrain(results: GuestResults, ctx: LabContext): SplitBrainFigures {
+  const v = results.values;
+  const window = {
+    splitAt: num(v, "splitBrain.eventAt"),
+    healAt: num(v, "splitBrain.healAt"),
+    endAt: num(v, "splitBrain.endAt"),
+  };
+  const routes = ctx.routeTableIds.flatMap((t) => ctx.siteCidrs.map((c) => `${t} ${c}`));
+  const counts = countSplitBrain(
+    parseStandinLog(results.logs["aws-calls.jsonl"] ?? []),
+    parseTimerRuns(results.logs["timer-runs.log"] ?? []),
+    window,
+    routes,
+    [ctx.primary, ctx.standby],
+  );
+  const tables = (tag: string) =>
+    Object.fromEntries(
+      ctx.routeTableIds.map((id) => [id, v[`${tag}.routeTable.${id}`] ?? "unknown"]),
+    );
+  return {
+    bothMaster: v["splitBrain.bothMaster"] === "true",
+    bothMasterMs: v["splitBrain.bothMasterMs"] ? Number(v["splitBrain.bothMasterMs"]) : undefined,
+    bothMasterAtEnd: v["splitBrain.bothMasterAtEnd"] === "true",
+    splitMs: Math.round((window.healAt - window.splitAt) * 1000),
+    timerPeriodS: ctx.splitTimerPeriodS,
+    ...counts,
+    routeTablesWhileSplit: tables("splitBrain"),
+    healed: v["splitBrain.healed"] === "true",
+    healMs: v["splitBrain.healMs"] ? Number(v["splitBrain.healMs"]) : undefined,
+    routeTablesAfterHeal: tables("splitHealed"),
+    vpcToSite: direction(results, "splitBrain", "vpcToSite"),
+    siteToVpc: direction(results, "splitBrain", "siteToVpc"),
+  };
+}
+
+/** Split brain: both masters, the timer running on both, at most one move per route, healed. */
+function splitBrainChecks(r: LabReport, ctx: LabContext): Check[] {
+  const s = r.splitBrain;
+  const runs = Object.entries(s.reassertRunsWhileSplit);
+  const moves = Object.entries(s.routeMovesWhileSplit);
+  const calls = Object.values(s.ec2CallsWhileSplit).reduce((a, b) => a + b, 0);
+  return [
+    check(
+      "split brain: both gateways master while VRRP is blocked",
+      "both master, to the end of the split",
+      `${s.bothMaster ? `both after ${s.bothMasterMs} ms` : "never both"}, at the end: ${s.bothMasterAtEnd}`,
+      s.bothMaster && s.bothMasterAtEnd,
+    ),
+    check(
+      "split brain: re-assert timer runs on each gateway while split",
+      `>= ${TARGETS.splitBrainTimerRuns} each, none failed`,
+      `${runs.map(([g, n]) => `${g} ${n}`).join(", ")}; ${s.reassertRunsFailed} failed`,
+      runs.length > 0 &&
+        runs.every(([, n]) => n >= TARGETS.splitBrainTimerRuns) &&
+        s.reassertRunsFailed === 0,
+    ),
+    check(
+      "split brain: route moves per route while split",
+      `<= ${TARGETS.splitBrainMovesPerRoute}`,
+      calls > 0
+        ? `max ${s.maxRouteMovesWhileSplit} (${moves.map(([k, n]) => `${k}: ${n}`).join(", ")})`
+        : "no EC2 call logged while split",
+      calls > 0 && moves.length > 0 && s.maxRouteMovesWhileSplit <= TARGETS.splitBrainMovesPerRoute,
+    ),
+    check(
+      "split brain healed: routes converge on the primary",
+      `every route table on ${ctx.primary}, RTX tunnel back`,
+      `${s.healed ? `after ${s.healMs} ms` : "not converged"}: ${JSON.stringify(s.routeTablesAfterHeal)}`,
+      s.healed && Object.values(s.routeTablesAfterHeal).every((g) => g === ctx.primary),
+    ),
+  ];
 }
 
 function check(
@@ -364,7 +467,12 @@ function buildChecks(r: LabReport, results: GuestResults, ctx: LabContext): Chec
       v["execStartAgain.rc"] === "0" && v["execStartTwice.rc"] === "0",
     ),
   ];
-  return [...checks, ...policyChecks(v, ctx), ...oneshotChecks(v, ctx)];
+  return [
+    ...checks,
+    ...splitBrainChecks(r, ctx),
+    ...policyChecks(v, ctx),
+    ...oneshotChecks(v, ctx),
+  ];
 }
 
 /** With amazon-ec2-net-utils 2.4.0's rule on the ENI, replies to the RTX still leave by tun0. */
@@ -420,6 +528,13 @@ export function formatReport(r: LabReport): string {
   lines.push(
     `Failback      worst ${r.failback.lostProbes} lost probe(s), ${r.failback.outageMs} ms`,
   );
+  const sb = r.splitBrain;
+  lines.push(
+    `Split brain   ${sb.splitMs} ms, timer every ${sb.timerPeriodS} s: runs ${JSON.stringify(sb.reassertRunsWhileSplit)}, ` +
+      `EC2 calls ${JSON.stringify(sb.ec2CallsWhileSplit)}, max ${sb.maxRouteMovesWhileSplit} move(s) per route; ` +
+      `healed: ${sb.healed}${sb.healMs !== undefined ? ` in ${sb.healMs} ms` : ""}, ` +
+      `moves after heal ${JSON.stringify(sb.routeMovesAfterHeal)}`,
+  );
   lines.push(
     `Reboot        recovered: ${r.reboot.recovered}${r.reboot.recoveryMs !== undefined ? ` in ${r.reboot.recoveryMs} ms` : ""}`,
   );
@@ -432,6 +547,9 @@ export function formatReport(r: LabReport): string {
       lines.push(
         `  ${name.padEnd(14)}VPC->site ${m.vpcToSiteMs} ms; site->VPC ${m.siteToVpcMs} ms`,
       );
+    lines.push(
+      `  split brain   most moves of one route while split: ${r.repeats.splitBrain.maxRouteMovesWhileSplit.join(", ")} (median ${r.repeats.splitBrain.medianMaxRouteMovesWhileSplit})`,
+    );
   }
   lines.push("", "Checks:");
   for (const c of r.checks)

@@ -8,7 +8,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseLabArgs } from "./args";
-import { renderGuestEnv } from "./guest-env";
+import { standinGuestFiles } from "./aws-guest";
+import { renderGuestEnv, SPLIT_TIMER_PERIOD_S } from "./guest-env";
 import { ensureKernel, ensurePackages } from "./host";
 import { buildRunInitrd, ensureBaseArchive } from "./initramfs";
 import { boot } from "./qemu";
@@ -80,7 +81,12 @@ async function main(): Promise<number> {
   const initrd = buildRunInitrd(
     OUT,
     base,
-    { guestDir: path.join(__dirname, "guest"), env, rendered: renderedFiles(site) },
+    {
+      guestDir: path.join(__dirname, "guest"),
+      env,
+      rendered: renderedFiles(site),
+      files: standinGuestFiles(topology, path.join(OUT, "aws")),
+    },
     hostLog,
   );
   const ctx: LabContext = {
@@ -94,6 +100,8 @@ async function main(): Promise<number> {
     primary: topology.gateways[0].name,
     standby: topology.gateways[1].name,
     routeTableIds: topology.routeTableIds,
+    siteCidrs: topology.siteCidrs,
+    splitTimerPeriodS: SPLIT_TIMER_PERIOD_S,
   };
 
   const reports: LabReport[] = [];
@@ -162,6 +170,7 @@ const TIMELINES: [tag: string, title: string, event: string][] = [
   ["gatewayCrash", "Crash of the primary gateway", "crash"],
   ["failbackTunnel", "Failback after the tunnel returns", "tunnel restored"],
   ["failbackReboot", "Failback after the primary reboots", "power on"],
+  ["splitBrain", "Split brain: VRRP blocked between the gateways, both tunnels up", "VRRP blocked"],
 ];
 
 /** One SVG per scenario next to the JSON report (BASE-<scenario>.svg); returns the files. */

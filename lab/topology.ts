@@ -28,7 +28,13 @@ export interface LabTopology {
   region: string;
   interfaceName: string;
   gateways: LabGateway[];
+  vpcId: string;
   vpcHost: { ip: string; prefix: number; router: string; subnet: string };
+  /**
+   * Where ec2.<region>.amazonaws.com resolves: an address in the VPC host's subnet, as an EC2
+   * interface endpoint with private DNS has (docs/pulumi.md); vpc-router answers on it.
+   */
+  ec2Endpoint: string;
   /** MTU of the VPC's links (the gateways' ENIs): the underlay in isatap mode, the path in native. */
   vpcLinkMtu: number;
   uplinkMtu: number;
@@ -146,17 +152,15 @@ export function planTopology(config: StackConfig, rendered: RenderedSite): LabTo
   const lanCidr = config.site.cidrs.find((c) => cidrContains(cidr(c), ip(config.rtx.lanAddress)));
   if (!lanCidr) throw new Error(`rtx.lanAddress ${config.rtx.lanAddress} is in none of site.cidrs`);
   const isatap = config.ipv6.mode === "isatap";
+  const vpcHostIp = pickHost(hostSubnet, [hostRouter]);
   return {
     mode: config.ipv6.mode,
     region: config.region ?? "ap-northeast-1",
     interfaceName: config.gateway.interfaceName,
     gateways,
-    vpcHost: {
-      ip: pickHost(hostSubnet, [hostRouter]),
-      prefix,
-      router: hostRouter,
-      subnet: hostSubnet,
-    },
+    vpcId: config.vpc.id,
+    vpcHost: { ip: vpcHostIp, prefix, router: hostRouter, subnet: hostSubnet },
+    ec2Endpoint: pickHost(hostSubnet, [hostRouter, vpcHostIp]),
     vpcLinkMtu: isatap ? config.ipv6.underlayMtu : config.ipv6.pathMtu,
     uplinkMtu: isatap ? config.ipv6.underlayMtu : config.ipv6.pathMtu,
     pathMtu: config.ipv6.pathMtu,

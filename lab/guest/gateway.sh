@@ -54,11 +54,16 @@ gw_link() {
   fi
 }
 
+# stamp: each line of stdin prefixed with the epoch in microseconds (bash builtins only), as the
+# journal would stamp it; keepalived's own console stamps are whole seconds.
+stamp() { local l; while IFS= read -r l; do printf '%s %s\n' "$EPOCHREALTIME" "$l"; done; }
+
 gw_start_keepalived() {
   local g=$1
+  # keepalived logs to the console on stderr, unbuffered: the stamps are when it logged
   gx "$g" keepalived --dont-fork --log-console --log-detail -f "$KEEPALIVED_CONF" \
     -p "/run/lab-$g-keepalived.pid" -r "/run/lab-$g-vrrp.pid" -c "/run/lab-$g-checkers.pid" \
-    >> "/lab/log/$g/keepalived.log" 2>&1 &
+    2>&1 | stamp >> "/lab/log/$g/keepalived.log" &
 }
 
 # gw_boot NAME: power on (first boot or reboot).
@@ -80,7 +85,15 @@ gw_boot() {
     gx "$g" bash -c "$s" >> "/lab/log/$g/services.log" 2>&1 &
   done
   gw_start_keepalived "$g"
+  # the drop-in's ExecStartPost (the route mover's --warm), as systemd runs it once keepalived runs
+  for s in "${KEEPALIVED_POST[@]}"; do
+    echo "== keepalived ExecStartPost: $s" >> "/lab/log/$g/boot.log"
+    gx "$g" bash -c "$s" >> "/lab/log/$g/services.log" 2>&1 &
+  done
 }
+
+# gw_is_master NAME: keepalived holds VRRP's placeholder address on NAME (it is master).
+gw_is_master() { ip -n "$1" -4 -o addr show dev "$VRRP_LINK" 2>/dev/null | grep -q " $VRRP_ADDR/"; }
 
 # gw_reply_dev NAME: the link the gateway's reply to the RTX's keepalive (from its private IP to
 # the RTX's LAN address) leaves by, with every policy rule in place.

@@ -4,8 +4,8 @@
 set -u
 [ -n "${LAB_TRACE:-}" ] && set -x
 . /lab/lab.env
-for f in lib topology gateway rtx measure; do . "/lab/guest/$f.sh"; done
-# the stand-ins (aws, curl, logger) are in /usr/bin, where the real tools would be
+for f in lib topology gateway rtx measure aws split; do . "/lab/guest/$f.sh"; done
+# logger, the lab's journal, is in /usr/bin; EC2 and IMDS are the stand-in aws.sh starts
 
 # vpc_route_gateway TABLE_NUMBER: the gateway the first site CIDR's route points at ("none").
 vpc_route_gateway() {
@@ -49,7 +49,10 @@ POST_FAILURE_S=$(( (RTX_DETECTION_MS + 999) / 1000 + 4 ))
 progress "kernel $(uname -r); building the topology ($MODE mode)"
 value kernel "$(uname -r)"
 syslogd -O /lab/log/syslog.log
+# logger's journal stamps are /proc/uptime; everything else is the epoch: one pair to line them up
+value clock.epochAtUptime "$(now) $(cut -d' ' -f1 /proc/uptime)"
 build_topology
+aws_start || value aws.started false
 rtx_start
 for g in "${GW_NAMES[@]}"; do gw_boot "$g"; done
 t0=$(now)
@@ -123,6 +126,10 @@ sleep 2
 probes_stop failbackReboot
 report_state failbackReboot
 
+progress "split brain: VRRP dropped in the VPC fabric for ${SPLIT_DURATION_S} s, both tunnels up, the re-assert timer every ${SPLIT_TIMER_PERIOD_S} s on both gateways"
+split_brain
+report_state splitHealed
+
 progress "timer-driven oneshots (route re-assertion) on both gateways"
 for g in "${GW_NAMES[@]}"; do
   for i in "${!EXTRA_ONESHOTS[@]}"; do
@@ -140,5 +147,5 @@ gx "$STANDBY" bash -c "$EXEC_START" >> "/lab/log/$STANDBY/boot.log" 2>&1; value 
 for g in "${GW_NAMES[@]}"; do
   for f in /lab/log/$g/*; do dump_file "$g/$(basename "$f")" "$f"; done
 done
-for f in /lab/log/rtx/* /lab/log/aws.log /lab/log/syslog.log; do dump_file "$(basename "$f")" "$f"; done
+for f in /lab/log/rtx/* /lab/log/aws-calls.jsonl /lab/log/aws-standin.log /lab/log/timer-runs.log /lab/log/syslog.log; do dump_file "$(basename "$f")" "$f"; done
 progress "done"

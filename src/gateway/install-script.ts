@@ -19,7 +19,8 @@ export interface FileEntry {
 const PACKAGES: ReadonlyArray<[command: string, pkg: string]> = [
   ["keepalived", "keepalived"],
   ["nft", "nftables"],
-  ["aws", "awscli-2"],
+  ["curl", "curl-minimal"],
+  ["flock", "util-linux-core"],
   ["ping", "iputils"],
 ];
 

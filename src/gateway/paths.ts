@@ -41,3 +41,5 @@ export const LINKS = {
 
 export const NFT_TABLE = "vpc_ipip6_gateway";
 export const LOG_TAG = "vpc-ipip6-gateway";
+/** Runtime state of the route mover (lock, peer ENI, per-run work files): tmpfs, 0700. */
+export const RUN_DIR = "/run/vpc-ipip6-gateway";

@@ -53,7 +53,11 @@ export function renderTunnelsUnit(c: GatewayContext): string {
   ]);
 }
 
-/** keepalived needs the tunnel and its prober (their track file) and must come back if it dies. */
+/**
+ * keepalived needs the tunnel and its prober (their track file) and must come back if it dies.
+ * Once it runs, the route mover fills its cache (identity, credentials) so that a failover reads
+ * nothing from IMDS; "-": a failure there must not stop keepalived (the mover reads IMDS itself).
+ */
 export function renderKeepalivedDropIn(): string {
   return fileOf([
     "[Unit]",
@@ -63,21 +67,25 @@ export function renderKeepalivedDropIn(): string {
     "[Service]",
     "Restart=always",
     "RestartSec=1",
+    `ExecStartPost=-${PATHS.notifyScript} --warm`,
   ]);
 }
 
 export function renderReassertUnit(c: GatewayContext): string {
   return fileOf([
     "[Unit]",
-    `Description=vpc-ipip6-gateway: while master, keep site ${c.site}'s routes on this gateway`,
+    `Description=vpc-ipip6-gateway: keep site ${c.site}'s routes on this pair, no flapping`,
     "",
     "[Service]",
     "Type=oneshot",
-    `ExecStart=${PATHS.notifyScript} --if-master`,
+    `ExecStart=${PATHS.notifyScript} --reassert`,
   ]);
 }
 
-/** Re-asserts the routes every 30 s while master, so a route moved behind our back comes back. */
+/**
+ * Every 30 s: the master repairs drift (a route missing, blackholed or off this pair), the other
+ * hands back routes still on its ENI (see the notify script's header).
+ */
 export function renderReassertTimer(c: GatewayContext): string {
   return fileOf([
     "[Unit]",

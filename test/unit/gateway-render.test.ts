@@ -100,10 +100,20 @@ describe("gateway rendering", () => {
     assert.match(notify, /^ROUTE_TABLES=\(rtb-0aaa1111 rtb-0bbb2222\)$/m);
     assert.match(notify, /^SITE_CIDRS=\(192\.168\.10\.0\/24\)$/m);
     assert.match(notify, /X-aws-ec2-metadata-token-ttl-seconds/);
-    assert.match(notify, /aws ec2 replace-route/);
-    assert.match(notify, /"Use CreateRoute instead".*aws ec2 create-route/s);
-    assert.match(notify, /BACKOFF_S=/);
-    assert.match(notify, /logger -t vpc-ipip6-gateway/);
+    assert.match(notify, /curl -s --no-progress-meter --parallel --parallel-max 50 -K -/);
+    assert.match(notify, /aws-sigv4 = "aws:amz:%s:ec2"/);
+    assert.match(notify, /Use CreateRoute instead/);
+    assert.doesNotMatch(notify, /\baws ec2\b/, "no aws CLI on the failover path");
+    assert.match(notify, /flock 9/);
+    assert.match(notify, /^LOG_TAG=vpc-ipip6-gateway$/m);
+    assert.match(notify, /exec logger -t "\$LOG_TAG"/);
+  });
+
+  it("keepalived's start warms the route mover's cache, and a failure there does not stop keepalived", () => {
+    assert.match(
+      gwA.files[PATHS.keepalivedDropIn],
+      /^ExecStartPost=-\/usr\/local\/libexec\/vpc-ipip6-gateway\/notify-master --warm$/m,
+    );
   });
 
   it("renders bash that parses", () => {

@@ -13,7 +13,62 @@ const CTX: LabContext = {
   primary: "gw-a",
   standby: "gw-b",
   routeTableIds: ["rtb-1"],
+  siteCidrs: ["192.168.10.0/24"],
+  splitTimerPeriodS: 2,
 };
+
+const SPLIT_AT = 2000;
+const HEAL_AT = 2014;
+
+/** One line of the EC2 stand-in's call log. */
+function call(
+  t: number,
+  caller: string,
+  action: string,
+  eni: string,
+  moved: boolean,
+  code?: string,
+) {
+  const mutating = action.endsWith("Route");
+  return JSON.stringify({
+    caller,
+    action,
+    table: mutating ? "rtb-1" : null,
+    cidr: mutating ? "192.168.10.0/24" : null,
+    eni: mutating ? eni : null,
+    status: code ? 503 : 200,
+    code: code ?? null,
+    moved,
+    t,
+  });
+}
+
+/**
+ * A split brain as it should go: gw-b's notify moves the route to itself once; the timer's runs on
+ * both only read; after the heal gw-b (no longer master) hands it back once.
+ */
+function splitBrainLines(extra: string[] = []): string[] {
+  const calls = [
+    call(1990, "gw-a", "DescribeRouteTables", "", false),
+    call(2000.9, "gw-b", "ReplaceRoute", "eni-b", true),
+    ...[2002, 2005, 2008, 2011].flatMap((t) => [
+      call(t, "gw-a", "DescribeRouteTables", "", false),
+      call(t + 0.5, "gw-b", "DescribeRouteTables", "", false),
+    ]),
+    call(2003, "gw-a", "DescribeNetworkInterfaces", "", false),
+    ...extra,
+    call(2016, "gw-b", "ReplaceRoute", "eni-a", true),
+  ];
+  const runs = [2001, 2004, 2007, 2010].flatMap((t) => [
+    `${t} ${t + 1} gw-a 0`,
+    `${t + 0.5} ${t + 1.5} gw-b 0`,
+  ]);
+  return [
+    ...calls.map((c) => `@@LOG aws-calls.jsonl ${c}`),
+    '@@LOG aws-calls.jsonl {"imds": "/latest/api/token", "method": "PUT", "caller": "gw-a", "status": 200, "t": 2001}',
+    ...runs.map((r) => `@@LOG timer-runs.log ${r}`),
+  ];
+}
 
 /** Console lines for one probe run: `lost` sequence numbers never arrive. */
 function probeLines(tag: string, dir: string, sent: number, lost: number[]): string[] {
@@ -57,6 +112,16 @@ function healthyConsole(): string[] {
     kernel: "6.12.117+deb12-amd64",
     "policy.gw-a.replyDev": "tun0",
     "policy.gw-b.replyDev": "tun0",
+    "splitBrain.eventAt": String(SPLIT_AT),
+    "splitBrain.bothMaster": "true",
+    "splitBrain.bothMasterMs": "820",
+    "splitBrain.bothMasterAtEnd": "true",
+    "splitBrain.routeTable.rtb-1": "gw-b",
+    "splitBrain.healAt": String(HEAL_AT),
+    "splitBrain.healed": "true",
+    "splitBrain.healMs": "2600",
+    "splitBrain.endAt": "2017",
+    "splitHealed.routeTable.rtb-1": "gw-a",
   };
   return [
     "@@LAB progress booting",
@@ -69,6 +134,9 @@ function healthyConsole(): string[] {
     ...probeLines("failbackTunnel", "siteToVpc", 60, [30]),
     ...probeLines("failbackReboot", "vpcToSite", 60, []),
     ...probeLines("failbackReboot", "siteToVpc", 60, []),
+    ...probeLines("splitBrain", "vpcToSite", 180, []),
+    ...probeLines("splitBrain", "siteToVpc", 180, []),
+    ...splitBrainLines(),
     "@@LOG gw-a/boot.log tunnels: up",
     "@@LAB end rc=0",
   ];
@@ -144,6 +212,54 @@ describe("lab: report and checks", () => {
       ...probeLines("gatewayCrash", "siteToVpc", 90, range(21, 30)),
     );
     assert.deepEqual(failing(parseConsole(fastRtx)), ["RTX stand-in no faster than its keepalive"]);
+  });
+
+  it("counts route moves per route during a split brain from the stand-in's log, and fails on flapping", () => {
+    const report = buildReport(parseConsole(healthyConsole()), CTX);
+    const s = report.splitBrain;
+    assert.deepEqual(s.routeMovesWhileSplit, { "rtb-1 192.168.10.0/24": 1 });
+    assert.deepEqual(s.routeMovesAfterHeal, { "rtb-1 192.168.10.0/24": 1 });
+    assert.deepEqual(s.reassertRunsWhileSplit, { "gw-a": 4, "gw-b": 4 });
+    assert.deepEqual(s.ec2CallsWhileSplit, {
+      ReplaceRoute: 1,
+      DescribeRouteTables: 8,
+      DescribeNetworkInterfaces: 1,
+    });
+    assert.equal(s.splitMs, 14000);
+
+    // the master's timer takes the route back, the peer's notify-less timer never does: 2 moves
+    const flapping = healthyConsole().filter((l) => !l.startsWith("@@LOG aws-calls.jsonl"));
+    flapping.push(
+      ...splitBrainLines([
+        call(2005.7, "gw-a", "ReplaceRoute", "eni-a", true),
+        call(2006, "gw-a", "ReplaceRoute", "eni-a", false), // same target again: no move
+        call(2006.1, "gw-a", "ReplaceRoute", "eni-b", true, "RequestLimitExceeded"), // refused
+      ]).filter((l) => l.startsWith("@@LOG aws-calls.jsonl")),
+    );
+    const flapped = buildReport(parseConsole(flapping), CTX);
+    assert.equal(flapped.splitBrain.maxRouteMovesWhileSplit, 2);
+    assert.equal(flapped.splitBrain.throttledWhileSplit, 1);
+    assert.deepEqual(failing(parseConsole(flapping)), [
+      "split brain: route moves per route while split",
+    ]);
+
+    const noLog = healthyConsole().filter((l) => !l.startsWith("@@LOG aws-calls.jsonl"));
+    // no call logged is no evidence of anything: the check fails rather than count zero moves
+    assert.deepEqual(failing(parseConsole(noLog)), [
+      "split brain: route moves per route while split",
+    ]);
+
+    const fewRuns = healthyConsole().filter((l) => !/timer-runs.log 20(07|10)/.test(l));
+    assert.deepEqual(failing(parseConsole(fewRuns)), [
+      "split brain: re-assert timer runs on each gateway while split",
+    ]);
+
+    const oneMaster = healthyConsole().map((l) =>
+      l.replace("splitBrain.bothMasterAtEnd true", "splitBrain.bothMasterAtEnd false"),
+    );
+    assert.deepEqual(failing(parseConsole(oneMaster)), [
+      "split brain: both gateways master while VRRP is blocked",
+    ]);
   });
 
   it("allows the RTX's worst case (a failure late between probes) and warns past the tighter figure", () => {

@@ -39,18 +39,23 @@ describe("lab: failover timeline SVG and repeated runs", () => {
   it("reports medians of every run's outages", () => {
     assert.equal(median([900, 500, 700]), 700);
     assert.equal(median([500, 700, 900, 1000]), 800);
-    const run = (crash: number, cut: number, pass = true) =>
+    const run = (crash: number, cut: number, pass = true, moves = 1) =>
       ({
+        splitBrain: { maxRouteMovesWhileSplit: moves },
         failover: {
           gatewayCrash: { vpcToSite: { outageMs: crash }, siteToVpc: { outageMs: 3000 } },
           tunnelFailure: { vpcToSite: { outageMs: cut }, siteToVpc: { outageMs: 3400 } },
         },
         checks: [{ pass }],
       }) as unknown as LabReport;
-    const s = summarizeRuns([run(700, 900), run(650, 800, false), run(760, 990)]);
+    const s = summarizeRuns([run(700, 900), run(650, 800, false, 3), run(760, 990)]);
     assert.deepEqual(s.medians.gatewayCrash, { vpcToSiteMs: 700, siteToVpcMs: 3000 });
     assert.deepEqual(s.medians.tunnelFailure, { vpcToSiteMs: 900, siteToVpcMs: 3400 });
     assert.equal(s.runs, 3);
     assert.equal(s.passedRuns, 2);
+    assert.deepEqual(s.splitBrain, {
+      maxRouteMovesWhileSplit: [1, 3, 1],
+      medianMaxRouteMovesWhileSplit: 1,
+    });
   });
 });
