@@ -183,11 +183,13 @@ ec2_send() {
   curl_all ec2_config "$@"
 }
 ec2_config() {
-  local i first=1
+  local i first=1 domain=amazonaws.com
+  # The China regions' endpoints live under their own domain (the aws-cn partition).
+  [[ $REGION == cn-* ]] && domain=amazonaws.com.cn
   for i in "$@"; do
     ((first)) || printf 'next\n'
     first=0
-    printf 'url = "https://ec2.%s.amazonaws.com/"\naws-sigv4 = "aws:amz:%s:ec2"\n' "$REGION" "$REGION"
+    printf 'url = "https://ec2.%s.%s/"\naws-sigv4 = "aws:amz:%s:ec2"\n' "$REGION" "$domain" "$REGION"
     printf 'user = "%s:%s"\nheader = "x-amz-security-token: %s"\n' "$KEY_ID" "$SECRET" "$SESSION_TOKEN"
     printf 'data = "%s"\noutput = "%s/ec2.%d"\n' "\${CALLS[i]}" "$RUN_DIR" "$i"
     printf 'write-out = "%%{http_code} %d\\n"\nmax-time = 10\nsilent\n' "$i"

@@ -237,17 +237,23 @@ describe("route mover: the rendered notify script, real curl, against the EC2/IM
     const s = await standin({ routes: allOn(GW[1].eni) });
     const gw = new Gateway(0, s);
     fs.mkdirSync(gw.runDir, { recursive: true });
-    const holder = spawn("flock", [path.join(gw.runDir, "routes.lock"), "sleep", "2"]);
-    await new Promise((r) => setTimeout(r, 300));
+    // The holder keeps the lock until its stdin closes: release is an event, not a timer.
+    const holder = spawn("flock", [path.join(gw.runDir, "routes.lock"), "cat"]);
+    const held = new Promise<void>((resolve) => holder.stdout.once("data", () => resolve()));
+    holder.stdin.write("held\n");
+    await held;
     const reassert = await gw.run(["--reassert"]);
     assert.equal(reassert.status, 0);
     assert.equal(s.calls().length, 0);
-    const started = Date.now();
-    const notify = await gw.run();
-    assert.equal(notify.status, 0, notify.log);
-    assert.ok(Date.now() - started >= 1000, "notify waited for the lock");
+    let finished = false;
+    const notify = gw.run().then((r) => ((finished = true), r));
+    await new Promise((r) => setTimeout(r, 800));
+    assert.equal(finished, false, "notify went ahead while the lock was held");
+    assert.equal(s.calls().length, 0, "notify called EC2 while the lock was held");
+    holder.stdin.end();
+    const result = await notify;
+    assert.equal(result.status, 0, result.log);
     assert.equal(mutations(s.calls()).length, 4);
-    holder.kill();
   });
 
   describe("the cache of identity and credentials under /run", () => {
