@@ -1,37 +1,21 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
-import { BastionConfig } from "../src/config/types";
 import { BundleAction, bundleCommand, bundleGatewayScripts, sha256Hex } from "./lib/configBundle";
 import { TOKEN_PREFIX } from "./lib/naming";
 import { inComponent } from "./lib/resourceError";
+import { gatewayConnection, GatewaySsh } from "./lib/ssh";
 
 /** Inputs of {@link GatewayConfiguration}. */
-export interface GatewayConfigurationArgs {
+export interface GatewayConfigurationArgs extends GatewaySsh {
   /** Short gateway name ("gw-a"), for the bundle's header. */
   gatewayName: string;
   /** Bash run as root that writes every rendered file and applies them; idempotent. */
   installScript: string;
   /** Bash run as root that undoes installScript; idempotent. */
   removeScript: string;
-  /** The gateway's pinned private IPv4 address (SSH target). */
-  host: string;
-  user: string;
-  /** The stack's gatewaySshPrivateKey (secret). */
-  privateKey: pulumi.Input<string>;
-  /** The gateway's generated host key, authorized_keys format: pinned on every connection. */
-  hostPublicKey: pulumi.Input<string>;
-  /** Optional jump host (its host key pinned too); it authenticates with the same private key. */
-  bastion?: BastionConfig;
   /** The instance the configuration lives on: a new instance needs a fresh configuration. */
   instanceId: pulumi.Input<string>;
 }
-
-/**
- * Dial attempts while a new gateway boots: the provider backs off to 5 s between attempts, so 60
- * attempts wait about 5 minutes for sshd (and for cloud-init to install the pinned host key).
- */
-const DIAL_ATTEMPTS = 60;
-const PER_DIAL_TIMEOUT_S = 15;
 
 /**
  * Pushes a gateway's rendered configuration over SSH with @pulumi/command and removes it on
@@ -63,23 +47,7 @@ export class GatewayConfiguration extends pulumi.ComponentResource {
     this.command = new command.remote.Command(
       `${name}-push`,
       {
-        connection: {
-          host: args.host,
-          user: args.user,
-          privateKey: args.privateKey,
-          hostKey: args.hostPublicKey,
-          dialErrorLimit: DIAL_ATTEMPTS,
-          perDialTimeout: PER_DIAL_TIMEOUT_S,
-          proxy: args.bastion && {
-            host: args.bastion.host,
-            port: args.bastion.port,
-            user: args.bastion.user,
-            privateKey: args.privateKey,
-            hostKey: args.bastion.hostKey,
-            dialErrorLimit: DIAL_ATTEMPTS,
-            perDialTimeout: PER_DIAL_TIMEOUT_S,
-          },
-        },
+        connection: gatewayConnection(args),
         create: run("install"),
         update: run("install"),
         delete: run("remove"),

@@ -1,17 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
-import { BastionConfig } from "../src/config/types";
 import { TOKEN_PREFIX } from "./lib/naming";
+import { gatewayConnection, GatewaySsh } from "./lib/ssh";
 
 /** Inputs of {@link GatewayHealthGate}. */
-export interface GatewayHealthGateArgs {
+export interface GatewayHealthGateArgs extends GatewaySsh {
   /** The rendered health-wait script (bash, run as root): waits until the gateway passes traffic. */
   waitScript: string;
-  host: string;
-  user: string;
-  privateKey: pulumi.Input<string>;
-  hostPublicKey: pulumi.Input<string>;
-  bastion?: BastionConfig;
   /**
    * Everything whose change takes the gateway down or restarts its services: the instance id, its
    * type (a stop and start), the configuration pushed. A change replaces the gate, which runs the
@@ -31,23 +26,10 @@ export class GatewayHealthGate extends pulumi.ComponentResource {
 
   constructor(name: string, args: GatewayHealthGateArgs, opts?: pulumi.ComponentResourceOptions) {
     super(`${TOKEN_PREFIX}:GatewayHealthGate`, name, {}, opts);
-    const connection = {
-      host: args.host,
-      user: args.user,
-      privateKey: args.privateKey,
-      hostKey: args.hostPublicKey,
-      proxy: args.bastion && {
-        host: args.bastion.host,
-        port: args.bastion.port,
-        user: args.bastion.user,
-        privateKey: args.privateKey,
-        hostKey: args.bastion.hostKey,
-      },
-    };
     this.command = new command.remote.Command(
       `${name}-wait`,
       {
-        connection,
+        connection: gatewayConnection(args),
         create: "sudo bash -s",
         stdin: args.waitScript,
         triggers: args.triggers,
