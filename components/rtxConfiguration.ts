@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import { RtxConfig } from "../src/config/types";
-import { shellQuote } from "./lib/ssh";
+import { quote } from "../src/gateway/shell";
 import { TOKEN_PREFIX } from "./lib/naming";
 
 /** Inputs of {@link RtxConfiguration}. */
@@ -42,10 +42,10 @@ export function rtxCommandLine(
   return [
     "npm run --silent rtx --",
     action,
-    `--host ${shellQuote(rtx.host)}`,
+    `--host ${quote(rtx.host)}`,
     `--port ${rtx.port}`,
-    `--user ${shellQuote(rtx.user)}`,
-    `--host-key ${shellQuote(rtx.hostKey)}`,
+    `--user ${quote(rtx.user)}`,
+    `--host-key ${quote(rtx.hostKey)}`,
     "--commands -",
     ...(options.previousEnv ? [`--previous-env ${options.previousEnv}`] : []),
     ...(action === "apply" && rtx.adopt ? ["--adopt"] : []),

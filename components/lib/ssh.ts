@@ -1,11 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { BastionConfig } from "../../src/config/types";
 
-/** POSIX single-quoting: the value reaches the program as one argument, whatever it contains. */
-export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
 /** The ssh command a person runs to reach a gateway (the key is theirs to supply; no secret here). */
 export function sshCommandFor(user: string, host: string, bastion?: BastionConfig): string {
   const jump = bastion ? `-J ${bastion.user}@${bastion.host}:${bastion.port} ` : "";

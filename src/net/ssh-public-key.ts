@@ -12,7 +12,9 @@ export const SSH_HOST_KEY_TYPES = [
   "ssh-rsa",
 ] as const;
 
-export type SshPublicKeyParse = { type: string; base64: string } | { error: string };
+/** `reason`: the line's form is wrong, or its key data does not match the type it names. */
+export type SshPublicKeyParse =
+  { type: string; base64: string } | { error: string; reason: "form" | "data" };
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
@@ -23,13 +25,17 @@ export function parseSshPublicKey(text: string): SshPublicKeyParse {
     // known_hosts(5) lines start with the host pattern: "host ssh-ed25519 AAAA…".
     return {
       error: `is a known_hosts line: drop the leading host name ("${words[0]}") and keep "${words[1]} <base64>"`,
+      reason: "form",
     };
   }
   if (!isHostKeyType(type) || !base64 || !BASE64.test(base64)) {
-    return { error: `must be "<type> <base64>" with type one of ${SSH_HOST_KEY_TYPES.join(", ")}` };
+    return {
+      error: `must be "<type> <base64>" with type one of ${SSH_HOST_KEY_TYPES.join(", ")}`,
+      reason: "form",
+    };
   }
   if (embeddedType(Buffer.from(base64, "base64")) !== type) {
-    return { error: `the key data is not a ${type} key` };
+    return { error: `the key data is not a ${type} key`, reason: "data" };
   }
   return { type, base64 };
 }

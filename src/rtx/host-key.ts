@@ -1,27 +1,23 @@
 /** Pinned host key handling: "ssh-ed25519 AAAA... [comment]" (authorized_keys format). */
 import { createHash } from "crypto";
+import { parseSshPublicKey } from "../net/ssh-public-key";
 
 export interface PinnedHostKey {
   type: string;
   blob: Buffer;
 }
 
+/** The pinned key of `--host-key`, checked by the project's one SSH public key parser. */
 export function parseHostKey(text: string): PinnedHostKey {
-  const parts = text.trim().split(/\s+/);
-  const [type, base64] = parts.length >= 2 ? parts : ["", parts[0] ?? ""];
-  if (!/^[A-Za-z0-9+/]+=*$/.test(base64))
-    throw new Error("--host-key must be in authorized_keys format");
-  const blob = Buffer.from(base64, "base64");
-  // The blob starts with its own type name: a truncated or mislabelled key is refused here.
-  const nameLength = blob.length >= 4 ? blob.readUInt32BE(0) : -1;
-  const innerType =
-    nameLength > 0 && nameLength + 4 <= blob.length
-      ? blob.subarray(4, 4 + nameLength).toString()
-      : "";
-  if (innerType === "" || (type !== "" && type !== innerType)) {
-    throw new Error(`--host-key is not a valid ${type || "SSH"} public key`);
+  const parsed = parseSshPublicKey(text);
+  if ("error" in parsed) {
+    throw new Error(
+      parsed.reason === "data"
+        ? `--host-key is not a valid ${text.trim().split(/\s+/)[0]} public key (${parsed.error})`
+        : `--host-key must be in authorized_keys format: it ${parsed.error}`,
+    );
   }
-  return { type: innerType, blob };
+  return { type: parsed.type, blob: Buffer.from(parsed.base64, "base64") };
 }
 
 export function fingerprint(blob: Buffer): string {

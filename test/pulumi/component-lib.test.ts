@@ -7,7 +7,8 @@ import { HOST_KEY_DROP_IN, renderGatewayCloudInit } from "../../components/lib/c
 import { gatewayRoutePolicy, routeTableArn } from "../../components/lib/iamPolicy";
 import { publicKeyFromPrivate } from "../../components/lib/loginKey";
 import { cidrSlug } from "../../components/lib/naming";
-import { shellQuote } from "../../components/lib/ssh";
+import { quote } from "../../src/gateway/shell";
+import { execFileSync } from "child_process";
 import { inComponent } from "../../components/lib/resourceError";
 import * as pulumi from "@pulumi/pulumi";
 import { newOpenSshEd25519 } from "./support/keys";
@@ -145,8 +146,17 @@ describe("component libraries", () => {
   });
 
   it("quotes shell arguments so a host key stays one argument", () => {
-    assert.strictEqual(shellQuote("ssh-ed25519 AAAA x"), "'ssh-ed25519 AAAA x'");
-    assert.strictEqual(shellQuote("it's"), "'it'\\''s'");
+    assert.strictEqual(quote("ssh-ed25519 AAAA x"), "'ssh-ed25519 AAAA x'");
+    for (const value of ["ssh-ed25519 AAAA x", "it's", 'a"b $HOME `x`', "192.168.10.1"]) {
+      const args = execFileSync(
+        "bash",
+        ["-c", `printf '%s\\n' ${quote(value)} | wc -l; printf %s ${quote(value)}`],
+        {
+          encoding: "utf8",
+        },
+      );
+      assert.strictEqual(args, `1\n${value}`, value);
+    }
   });
 
   it("turns a failing step of a component into a ResourceError that names the component", () => {
