@@ -486,6 +486,15 @@ describe("lab: report and checks", () => {
         ? l.replace('"status":200,"code":null', '"status":403,"code":"InvalidClientTokenId"')
         : l,
     );
+    // gw-b's signature, gw-a's name in the Gateway dimension: a gateway publishing as its peer
+    const impostor = healthyConsole().map((l) =>
+      l.startsWith("@@LOG metrics-calls.jsonl") && l.includes('"gw-b"') && l.includes("IsMaster")
+        ? l.replace(/Value=gw-b/g, "Value=gw-a")
+        : l,
+    );
+    assert.deepEqual(failing(parseConsole(impostor)), [
+      "metrics: both gateways' PutMetricData reach CloudWatch",
+    ]);
     assert.deepEqual(failing(parseConsole(refused)), [
       "metrics: both gateways' PutMetricData reach CloudWatch",
       "metrics: the last periodic figures",
