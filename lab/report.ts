@@ -225,6 +225,8 @@ export const STAND_INS = [
   "EC2 Query API and IMDSv2: lab/aws-standin/aws_standin.py (Debian's python3) in vpc-router, linux backend; SigV4 verified, EC2's XML errors and token buckets (50 mutating calls, refilled at 5/s); IMDS answers by source address with role credentials; no network latency added",
   "DNS and TLS: /etc/hosts names ec2.<region>.amazonaws.com at an address in the VPC (an interface endpoint's), whose certificate comes from a lab CA in curl's trust store; the gateways run Debian's real curl 7.88 and util-linux flock",
   "systemd: the lab runs sysctl -p, the tunnels unit's ExecStart, keepalived and its drop-in's ExecStartPost, and timer-driven oneshots itself (every 2 s during the split brain instead of 30 s)",
+  "CloudWatch PutMetricData: the same stand-in at monitoring.<region>.amazonaws.com (another address in the VPC, in the lab CA's certificate); SigV4 for service monitoring, CloudWatch's Query errors, Throttling; every call logged with its form body",
+  "systemctl is-active (the status read only): active while the lab's keepalived for that gateway lives",
   "logger: appends to the gateway's journal file in the lab",
   "RTX: a Linux namespace mirroring the rendered RTX commands (ipip6 tunnels, MTU, MSS clamp, keepalive-driven routes)",
   "VPC fabric: vpc-router forwards between subnets and keeps VRRP's TTL at 255, as the VPC does not count as a hop",
