@@ -9,13 +9,15 @@ import * as fs from "fs";
 import * as path from "path";
 import { standinState } from "./aws-state";
 import { STANDIN_SCRIPT } from "./guest-python";
-import { ec2Hostname, makeTlsFiles } from "./tls";
+import { ec2Hostname, makeTlsFiles, monitoringHostname } from "./tls";
 import { LabTopology } from "./topology";
 
 /** Debian's curl (OpenSSL build) reads this bundle unless CURL_CA_BUNDLE says otherwise. */
 export const CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 export const STANDIN_DIR = "/lab/aws";
 export const GUEST_STANDIN = "/lab/aws-standin/aws_standin.py";
+/** Where the guest finds the status command's read-only gateway script (lab/guest/main.sh). */
+export const STATUS_READ_SCRIPT = "/lab/status-read.sh";
 
 /** Guest path -> [content, octal mode]; workDir keeps the CA's key on the host (lab/out). */
 export function standinGuestFiles(
@@ -25,10 +27,14 @@ export function standinGuestFiles(
   fs.rmSync(workDir, { recursive: true, force: true });
   fs.mkdirSync(workDir, { recursive: true, mode: 0o700 });
   const host = ec2Hostname(topology.region);
-  const tls = makeTlsFiles(workDir, host);
+  const monitoring = monitoringHostname(topology.region);
+  const tls = makeTlsFiles(workDir, host, monitoring);
   const read = (f: string) => fs.readFileSync(f, "utf8");
   return {
-    "/etc/hosts": [`127.0.0.1 localhost\n${topology.ec2Endpoint} ${host}\n`, "0644"],
+    "/etc/hosts": [
+      `127.0.0.1 localhost\n${topology.ec2Endpoint} ${host}\n${topology.monitoringEndpoint} ${monitoring}\n`,
+      "0644",
+    ],
     [CA_BUNDLE]: [read(tls.ca), "0644"],
     [path.posix.join(STANDIN_DIR, "state.json")]: [
       JSON.stringify(standinState(topology), null, 1) + "\n",

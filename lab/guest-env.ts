@@ -67,6 +67,14 @@ export function vrrpPlaceholder(keepalivedConf: string): { address: string; link
   return { address: m[1], link: m[2] };
 }
 
+/** keepalived.conf's advert_int (ms) and priority: VRRP's takeover bound (lab/report.ts). */
+export function vrrpTiming(keepalivedConf: string): { advertMs: number; priority: number } {
+  const advert = /^\s*advert_int\s+([0-9.]+)/m.exec(keepalivedConf);
+  const priority = /^\s*priority\s+(\d+)/m.exec(keepalivedConf);
+  if (!advert || !priority) throw new Error(`${KEEPALIVED_CONF} has no advert_int or priority`);
+  return { advertMs: Math.round(Number(advert[1]) * 1000), priority: Number(priority[1]) };
+}
+
 /** Oneshot units the lab runs once by hand at the end (a timer's service, for instance). */
 export function extraOneshotUnits(files: Record<string, string>): string[] {
   return Object.keys(files)
@@ -211,6 +219,7 @@ export function renderGuestEnv(
       files[KEEPALIVED_DROP_IN] ? parseUnitExec(files[KEEPALIVED_DROP_IN]).post : [],
     ),
     `IMDS_IP=${q(IMDS_IP)} EC2_ENDPOINT_IP=${q(topology.ec2Endpoint)} EC2_HOST=${q(ec2Hostname(topology.region))}`,
+    `MONITORING_ENDPOINT_IP=${q(topology.monitoringEndpoint)}`,
     `STANDIN=${q(GUEST_STANDIN)} STANDIN_DIR=${q(STANDIN_DIR)}`,
     `VRRP_ADDR=${q(vrrpPlaceholder(files[KEEPALIVED_CONF]).address)} VRRP_LINK=${q(vrrpPlaceholder(files[KEEPALIVED_CONF]).link)}`,
     `SPLIT_TIMER_PERIOD_S=${SPLIT_TIMER_PERIOD_S} SPLIT_DURATION_S=${SPLIT_DURATION_S}`,

@@ -8,8 +8,16 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseLabArgs } from "./args";
-import { standinGuestFiles } from "./aws-guest";
-import { renderGuestEnv, SPLIT_TIMER_PERIOD_S } from "./guest-env";
+import { GATEWAY_READ_SCRIPT } from "../src/status/gateway";
+import { STATUS_READ_SCRIPT, standinGuestFiles } from "./aws-guest";
+import { PROBER, replyBudgetProbes } from "../src/gateway/prober";
+import {
+  KEEPALIVED_CONF,
+  renderGuestEnv,
+  SPLIT_TIMER_PERIOD_S,
+  vrrpPlaceholder,
+  vrrpTiming,
+} from "./guest-env";
 import { ensureKernel, ensurePackages } from "./host";
 import { buildRunInitrd, ensureBaseArchive } from "./initramfs";
 import { boot } from "./qemu";
@@ -85,10 +93,16 @@ async function main(): Promise<number> {
       guestDir: path.join(__dirname, "guest"),
       env,
       rendered: renderedFiles(site),
-      files: standinGuestFiles(topology, path.join(OUT, "aws")),
+      files: {
+        ...standinGuestFiles(topology, path.join(OUT, "aws")),
+        // the status command's read-only script, as it sends it over SSH
+        [STATUS_READ_SCRIPT]: [GATEWAY_READ_SCRIPT, "0644"],
+      },
     },
     hostLog,
   );
+  const standbyFiles = site.gateways.find((g) => g.name === topology.gateways[1].name)?.files;
+  const standbyConf = standbyFiles?.[KEEPALIVED_CONF] ?? "";
   const ctx: LabContext = {
     stackFile: args.stackFile,
     site: site.site,
@@ -102,6 +116,12 @@ async function main(): Promise<number> {
     routeTableIds: topology.routeTableIds,
     siteCidrs: topology.siteCidrs,
     splitTimerPeriodS: SPLIT_TIMER_PERIOD_S,
+    vrrpPlaceholder: vrrpPlaceholder(standbyConf).address,
+    vrrpAdvertMs: vrrpTiming(standbyConf).advertMs,
+    standbyPriority: vrrpTiming(standbyConf).priority,
+    proberWorstDetectionMs:
+      PROBER.intervalS * 1000 * PROBER.downAfter +
+      replyBudgetProbes(config.failover.probeTimeoutMs) * PROBER.intervalS * 1000,
   };
 
   const reports: LabReport[] = [];

@@ -14,6 +14,8 @@ export interface StandinCall {
   status: number;
   code: string | null;
   moved: boolean;
+  /** When the stand-in had read the request (t: when it answered). */
+  received?: number;
 }
 
 export interface TimerRun {

@@ -21,7 +21,14 @@ export function ec2Hostname(region: string): string {
   return `ec2.${region}.amazonaws.com`;
 }
 
-export function makeTlsFiles(dir: string, hostname: string): TlsFiles {
+/** CloudWatch's Query API endpoint name in a region (PutMetricData). */
+export function monitoringHostname(region: string): string {
+  return `monitoring.${region}.amazonaws.com`;
+}
+
+/** A certificate for hostname, naming the others too (one stand-in process serves several endpoints). */
+export function makeTlsFiles(dir: string, hostname: string, ...others: string[]): TlsFiles {
+  const sans = [hostname, ...others].map((h) => `DNS:${h}`).join(",");
   const ca = path.join(dir, "ca.pem");
   const caKey = path.join(dir, "ca.key");
   const key = path.join(dir, "ec2.key");
@@ -36,7 +43,7 @@ export function makeTlsFiles(dir: string, hostname: string): TlsFiles {
   sh(
     `openssl req -newkey rsa:2048 -nodes -keyout ${key} -subj "/CN=${hostname}" 2>/dev/null | ` +
       `openssl x509 -req -sha256 -CA ${ca} -CAkey ${caKey} -CAcreateserial -days 2 -out ${cert} ` +
-      `-extfile <(printf 'subjectAltName=DNS:${hostname}') 2>/dev/null`,
+      `-extfile <(printf 'subjectAltName=${sans}') 2>/dev/null`,
   );
   return { ca, cert, key };
 }

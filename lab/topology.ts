@@ -35,6 +35,8 @@ export interface LabTopology {
    * interface endpoint with private DNS has (docs/pulumi.md); vpc-router answers on it.
    */
   ec2Endpoint: string;
+  /** CloudWatch's interface endpoint: another private address in the VPC host's subnet. */
+  monitoringEndpoint: string;
   /** MTU of the VPC's links (the gateways' ENIs): the underlay in isatap mode, the path in native. */
   vpcLinkMtu: number;
   uplinkMtu: number;
@@ -153,6 +155,7 @@ export function planTopology(config: StackConfig, rendered: RenderedSite): LabTo
   if (!lanCidr) throw new Error(`rtx.lanAddress ${config.rtx.lanAddress} is in none of site.cidrs`);
   const isatap = config.ipv6.mode === "isatap";
   const vpcHostIp = pickHost(hostSubnet, [hostRouter]);
+  const ec2Endpoint = pickHost(hostSubnet, [hostRouter, vpcHostIp]);
   return {
     mode: config.ipv6.mode,
     region: config.region ?? "ap-northeast-1",
@@ -160,7 +163,8 @@ export function planTopology(config: StackConfig, rendered: RenderedSite): LabTo
     gateways,
     vpcId: config.vpc.id,
     vpcHost: { ip: vpcHostIp, prefix, router: hostRouter, subnet: hostSubnet },
-    ec2Endpoint: pickHost(hostSubnet, [hostRouter, vpcHostIp]),
+    ec2Endpoint,
+    monitoringEndpoint: pickHost(hostSubnet, [hostRouter, vpcHostIp, ec2Endpoint]),
     vpcLinkMtu: isatap ? config.ipv6.underlayMtu : config.ipv6.pathMtu,
     uplinkMtu: isatap ? config.ipv6.underlayMtu : config.ipv6.pathMtu,
     pathMtu: config.ipv6.pathMtu,

@@ -23,6 +23,15 @@ The stand-in's clock can be moved on (a line "advance SECONDS" on stdin, answere
 
 Every EC2 call is one JSON line in --log (caller, action, route, outcome, whether a route target changed,
 when its request had been read: received, and when it was answered: t).
+
+CloudWatch side (--monitoring, https; the same certificate, which names monitoring.<region>.amazonaws.com
+too): PutMetricData only, Query protocol (POST form, API version 2010-08-01), SigV4 with service
+"monitoring". Errors have CloudWatch's Query shape (ErrorResponse/Error/Type/Code/Message, RequestId) and
+codes: InvalidClientTokenId, SignatureDoesNotMatch, ExpiredToken, MissingParameter, InvalidParameterValue,
+and Throttling "Rate exceeded" beyond --metrics-tps calls a second (PutMetricData's default quota is
+500 per second per account and region). Every call is one JSON line in --metrics-log with the raw form
+body (datapoints only: the credentials travel in headers), so a reader can decode it with the project's
+own parser (src/gateway/metrics.ts); nothing is stored or aggregated here.
 """
 
 import argparse
@@ -237,6 +246,60 @@ def error_xml(code, message, request_id):
             f"<Message>{xml_escape(message)}</Message></Error></Errors><RequestID>{request_id}</RequestID></Response>")
 
 
+CW_XMLNS = "http://monitoring.amazonaws.com/doc/2010-08-01/"
+CW_VERSION = "2010-08-01"
+# CloudWatch's standard units (PutMetricData's MetricDatum.Unit).
+CW_UNITS = {"Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes",
+            "Terabytes", "Bits", "Kilobits", "Megabits", "Gigabits", "Terabits", "Percent", "Count",
+            "Bytes/Second", "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second",
+            "Bits/Second", "Kilobits/Second", "Megabits/Second", "Gigabits/Second", "Terabits/Second",
+            "Count/Second", "None"}
+# The Query protocol's auth failures as CloudWatch (an IAM-signed Query service) names them.
+CW_AUTH = {"AuthFailure": ("InvalidClientTokenId", "The security token included in the request is invalid."),
+           "RequestExpired": ("ExpiredToken", "The security token included in the request is expired")}
+CW_STATUS = {"InvalidClientTokenId": 403, "SignatureDoesNotMatch": 403, "ExpiredToken": 403,
+             "IncompleteSignature": 400, "MissingAuthenticationToken": 403, "Throttling": 400,
+             "InternalServiceError": 500}
+
+
+def cw_error_xml(code, message, request_id):
+    kind = "Receiver" if code == "InternalServiceError" else "Sender"
+    return (f'<ErrorResponse xmlns="{CW_XMLNS}">\n  <Error>\n    <Type>{kind}</Type>\n    <Code>{code}</Code>\n'
+            f"    <Message>{xml_escape(message)}</Message>\n  </Error>\n  <RequestId>{request_id}</RequestId>\n</ErrorResponse>\n")
+
+
+def check_metric_data(form, now):
+    """PutMetricData's own validation: (code, message) or None. Timestamps up to two weeks old and two
+    hours ahead are accepted, as CloudWatch does."""
+    ns = form.get("Namespace")
+    if not ns:
+        return ("MissingParameter", "The parameter Namespace is required.")
+    if ns.startswith("AWS/"):
+        return ("InvalidParameterValue", f"The value {ns} for parameter Namespace is invalid.")
+    if "MetricData.member.1.MetricName" not in form:
+        return ("MissingParameter", "The parameter MetricData is required.")
+    i = 1
+    while f"MetricData.member.{i}.MetricName" in form:
+        m = f"MetricData.member.{i}"
+        value, unit, ts = form.get(f"{m}.Value"), form.get(f"{m}.Unit", "None"), form.get(f"{m}.Timestamp")
+        if unit not in CW_UNITS:
+            return ("InvalidParameterValue", f"The parameter {m}.Unit must be a value in the set {sorted(CW_UNITS)}.")
+        try:
+            float(value)
+        except (TypeError, ValueError):
+            return ("InvalidParameterValue", f"The parameter {m}.Value must be a number.")
+        if ts:
+            try:
+                when = datetime.datetime.strptime(ts, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+            except ValueError:
+                return ("InvalidParameterValue", f"The parameter {m}.Timestamp must be an ISO 8601 date.")
+            age = (now - when).total_seconds()
+            if age > 14 * 86400 or age < -2 * 3600:
+                return ("InvalidParameterValue", f"The parameter {m}.Timestamp must specify a time no more than two weeks in the past and no more than two hours in the future.")
+        i += 1
+    return None
+
+
 ERROR_STATUS = {"AuthFailure": 401, "SignatureDoesNotMatch": 403, "IncompleteSignature": 400,
                 "MissingAuthenticationToken": 401, "RequestExpired": 400, "RequestLimitExceeded": 503,
                 "InternalError": 500, "XAmzContentSHA256Mismatch": 400}
@@ -251,6 +314,7 @@ class Standin:
         self.mutating = TokenBucket(args.bucket, args.refill)
         self.reading = TokenBucket(args.bucket * 2, args.refill * 4)
         self.imds_tokens = {}
+        self.cw_rate = TokenBucket(args.metrics_tps, args.metrics_tps)
         self.log_lock = threading.Lock()
         self.offset = 0.0
         self.keys = {}  # access key id -> secret, token, gateway, expiry (stand-in clock)
@@ -283,12 +347,48 @@ class Standin:
                 key = self.issue(g, key["generation"] + 1)
             return key
 
-    def log(self, entry):
-        if not self.args.log:
+    def log(self, entry, path=None):
+        path = path or self.args.log
+        if not path:
             return
         entry["t"] = round(time.time(), 4)
-        with self.log_lock, open(self.args.log, "a") as f:
+        with self.log_lock, open(path, "a") as f:
             f.write(json.dumps(entry) + "\n")
+
+    # CloudWatch
+    def monitoring(self, handler, body):
+        received = time.time()
+        rid = str(uuid.uuid4())
+        now = datetime.datetime.fromtimestamp(self.now(), datetime.timezone.utc)
+        err, key = verify_sigv4(handler.command, handler.path, list(handler.headers.items()), body, self.keys.get,
+                                now, self.state["region"], "monitoring")
+        if err is None and self.now() >= key["expires"]:
+            err = ("RequestExpired", "")
+        if err is not None and err[1].startswith("Credential should be scoped"):
+            err = ("SignatureDoesNotMatch", "Credential should be scoped to correct service: 'monitoring'. ")
+        elif err is not None and err[0] in CW_AUTH:
+            err = CW_AUTH[err[0]]
+        text = body.decode("utf-8", "replace")
+        form = dict(urllib.parse.parse_qsl(text, keep_blank_values=True))
+        action = form.get("Action", "")
+        if err is None and handler.command != "POST":
+            err = ("InvalidAction", "The lab's stand-in takes POST form bodies only.")
+        if err is None and action != "PutMetricData":
+            err = ("InvalidAction", f"Could not find operation {action} for version {form.get('Version')}")
+        if err is None and form.get("Version") != CW_VERSION:
+            err = ("InvalidParameterValue", f"Version '{form.get('Version')}' is not supported by the lab's stand-in.")
+        if err is None:
+            err = check_metric_data(form, now)
+        if err is None and not self.cw_rate.take():
+            err = ("Throttling", "Rate exceeded")
+        status = CW_STATUS.get(err[0], 400) if err else 200
+        self.log({"caller": key["gw"]["name"] if key else None, "action": action, "status": status,
+                  "code": err[0] if err else None, "received": round(received, 4), "body": text},
+                 self.args.metrics_log)
+        if err:
+            return status, cw_error_xml(err[0], err[1], rid)
+        return 200, (f'<PutMetricDataResponse xmlns="{CW_XMLNS}">\n  <ResponseMetadata>\n'
+                     f"    <RequestId>{rid}</RequestId>\n  </ResponseMetadata>\n</PutMetricDataResponse>\n")
 
     # EC2
     def ec2(self, handler, body):
@@ -444,6 +544,8 @@ class Standin:
             macs + "interface-id": g["eni"],
             macs + "vpc-id": self.state["vpcId"],
             "/latest/meta-data/iam/security-credentials/": role,
+            # the partition's domain, which the gateways build service endpoints from
+            "/latest/meta-data/services/domain": "amazonaws.com",
         }
         if key:
             answers[path] = json.dumps({
@@ -456,15 +558,20 @@ class Standin:
 def make_handler(standin, kind):
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
-        server_version = "AmazonEC2" if kind == "ec2" else "EC2ws"
+        server_version = {"ec2": "AmazonEC2", "monitoring": "Server"}.get(kind, "EC2ws")
 
         def handle_any(self):
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
-            status, text = standin.ec2(self, body) if kind == "ec2" else standin.imds(self)
+            if kind == "ec2":
+                status, text = standin.ec2(self, body)
+            elif kind == "monitoring":
+                status, text = standin.monitoring(self, body)
+            else:
+                status, text = standin.imds(self)
             data = text.encode()
             self.send_response(status)
-            self.send_header("Content-Type", "text/xml;charset=UTF-8" if kind == "ec2" else "text/plain")
+            self.send_header("Content-Type", {"ec2": "text/xml;charset=UTF-8", "monitoring": "text/xml"}.get(kind, "text/plain"))
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
@@ -526,6 +633,9 @@ def main():
     p.add_argument("--state", help="JSON: region, accountId, vpcId, vpcCidrs, routeTables, gateways")
     p.add_argument("--ec2", help="HOST:PORT for the EC2 endpoint (port 0: any; printed)")
     p.add_argument("--imds", help="HOST:PORT for the metadata service")
+    p.add_argument("--monitoring", help="HOST:PORT for the CloudWatch endpoint (https with --tls-cert)")
+    p.add_argument("--metrics-log", help="JSON lines: every PutMetricData call with its form body")
+    p.add_argument("--metrics-tps", type=float, default=500, help="PutMetricData calls a second before Throttling")
     p.add_argument("--tls-cert"), p.add_argument("--tls-key")
     p.add_argument("--backend", choices=["memory", "linux"], default="memory")
     p.add_argument("--latency-ms", type=float, default=0)
@@ -542,6 +652,9 @@ def main():
     if args.ec2:
         tls = (args.tls_cert, args.tls_key) if args.tls_cert else None
         ports["ec2"] = serve(standin, "ec2", args.ec2, tls)
+    if args.monitoring:
+        tls = (args.tls_cert, args.tls_key) if args.tls_cert else None
+        ports["monitoring"] = serve(standin, "monitoring", args.monitoring, tls)
     if args.imds:
         ports["imds"] = serve(standin, "imds", args.imds, None)
     print(json.dumps(ports), flush=True)

@@ -4,18 +4,21 @@
 # there). IMDS answers on 169.254.169.254:80 and tells the gateways apart by source address; EC2
 # answers https on the address /etc/hosts gives ec2.<region>.amazonaws.com (an interface endpoint's
 # private address in the VPC), with EC2's token buckets (50 mutating calls, 5 more a second).
-# Every call is one JSON line in /lab/log/aws-calls.jsonl; its stderr goes to aws-standin.log.
+# CloudWatch (PutMetricData) answers https on the address /etc/hosts gives monitoring.<region>.amazonaws.com.
+# Every EC2 call is one JSON line in /lab/log/aws-calls.jsonl, every PutMetricData one in
+# /lab/log/metrics-calls.jsonl (with its form body); its stderr goes to aws-standin.log.
 
 aws_start() {
   ip -n vpc-router addr add "$IMDS_IP/32" dev lo
   ip -n vpc-router addr add "$EC2_ENDPOINT_IP/32" dev lo
+  ip -n vpc-router addr add "$MONITORING_ENDPOINT_IP/32" dev lo
   local t0
   t0=$(now)
   mkfifo /tmp/aws-ports
   ip netns exec vpc-router python3 -I -S "$STANDIN" --state "$STANDIN_DIR/state.json" --backend linux \
-    --ec2 "$EC2_ENDPOINT_IP:443" --imds "$IMDS_IP:80" \
+    --ec2 "$EC2_ENDPOINT_IP:443" --imds "$IMDS_IP:80" --monitoring "$MONITORING_ENDPOINT_IP:443" \
     --tls-cert "$STANDIN_DIR/ec2.pem" --tls-key "$STANDIN_DIR/ec2.key" \
-    --log /lab/log/aws-calls.jsonl < /dev/null > /tmp/aws-ports 2>> /lab/log/aws-standin.log &
+    --log /lab/log/aws-calls.jsonl --metrics-log /lab/log/metrics-calls.jsonl < /dev/null > /tmp/aws-ports 2>> /lab/log/aws-standin.log &
   AWS_PID=$!
   local ports=
   read -r -t 60 ports < /tmp/aws-ports

@@ -64,6 +64,15 @@ else
   value converged false
 fi
 report_state initial
+# The timers' first runs (OnBootSec=60 s; the lab reaches its first failover about a minute after the
+# gateways boot): the re-assert run fills the route mover's cache of identity and credentials, as on a
+# gateway, when the keepalived drop-in's --warm timed out under the emulator's boot-time load.
+progress "the timers' first runs on both gateways (OnBootSec)"
+for g in "${GW_NAMES[@]}"; do
+  for i in "${!EXTRA_ONESHOTS[@]}"; do
+    gx "$g" bash -c "${EXTRA_ONESHOTS[$i]}" >> "/lab/log/$g/oneshot.log" 2>&1; value "bootTimers.$g.$i.rc" $?
+  done
+done
 for g in "${GW_NAMES[@]}"; do value "policy.$g.replyDev" "$(gw_reply_dev "$g")"; done
 
 progress "steady state: 20 pings each way"
@@ -89,6 +98,9 @@ NFT
 sleep "$POST_FAILURE_S"
 probes_stop tunnelFailure
 report_state tunnelFailure
+value tunnelFailure.endAt "$(now)"
+# the prober's status file holds its transitions to the microsecond (the failover timeline's detection)
+cp "/lab/hosts/$PRIMARY/run/vpc-ipip6-gateway/prober.json" "/lab/log/$PRIMARY/prober-tunnelFailure.json" 2>/dev/null
 
 progress "tunnel restored: failback to $PRIMARY"
 probes_start failbackTunnel
@@ -108,6 +120,7 @@ gw_crash "$PRIMARY"
 sleep "$POST_FAILURE_S"
 probes_stop gatewayCrash
 report_state gatewayCrash
+value gatewayCrash.endAt "$(now)"
 
 progress "reboot: $PRIMARY's namespace rebuilt, sysctl + ExecStart + keepalived as at boot"
 gw_power_off "$PRIMARY"
@@ -138,6 +151,15 @@ for g in "${GW_NAMES[@]}"; do
 done
 value oneshot.activeAfter "$(vpc_route_gateway 100)"
 
+# The gateway side of `npm run status`: the read-only script it sends over SSH (src/status/gateway.ts),
+# here run as root in each gateway's namespaces (status uses an unprivileged login; the script needs no
+# privilege). The host parses it with the status command's own parser and compares with the lab's view.
+progress "status: the gateway-side read of npm run status on each gateway"
+for g in "${GW_NAMES[@]}"; do
+  gx "$g" bash -s < /lab/status-read.sh > "/lab/log/$g/status-read.txt" 2>&1; value "status.$g.rc" $?
+  value "status.$g.master" "$(gw_is_master "$g" && echo true || echo false)"
+done
+
 progress "ExecStop on $STANDBY removes what ExecStart made; ExecStart again converges"
 gw_exec_stop "$STANDBY" >> "/lab/log/$STANDBY/boot.log" 2>&1; value execStop.rc $?
 value execStop.linksLeft "$(ip -n "$STANDBY" -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -v -x -e lo -e "$IFACE" -e sit0 -e ip6tnl0 | tr '\n' ' ')"
@@ -147,5 +169,5 @@ gx "$STANDBY" bash -c "$EXEC_START" >> "/lab/log/$STANDBY/boot.log" 2>&1; value 
 for g in "${GW_NAMES[@]}"; do
   for f in /lab/log/$g/*; do dump_file "$g/$(basename "$f")" "$f"; done
 done
-for f in /lab/log/rtx/* /lab/log/aws-calls.jsonl /lab/log/aws-standin.log /lab/log/timer-runs.log /lab/log/syslog.log; do dump_file "$(basename "$f")" "$f"; done
+for f in /lab/log/rtx/* /lab/log/aws-calls.jsonl /lab/log/metrics-calls.jsonl /lab/log/aws-standin.log /lab/log/timer-runs.log /lab/log/syslog.log; do dump_file "$(basename "$f")" "$f"; done
 progress "done"

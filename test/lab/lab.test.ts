@@ -65,6 +65,19 @@ function describeLab(kernel: string) {
       assert.ok(report.checks.length > 0);
     });
 
+    it("reports each failover's timeline, its EC2 target and estimate, and the day-two fields", () => {
+      for (const scenario of [report.failover.gatewayCrash, report.failover.tunnelFailure]) {
+        assert.equal(typeof scenario.timeline?.peerMasterMs, "number");
+        assert.equal(typeof scenario.timeline?.outageEndMs, "number");
+        assert.equal(typeof scenario.ec2Target.met, "boolean");
+        assert.equal(typeof scenario.ec2Target.estimateMs, "number");
+      }
+      assert.equal(typeof report.failover.tunnelFailure.detectionMs, "number");
+      assert.ok(report.dayTwo.metricsCalls > 0);
+      for (const gw of Object.keys(report.dayTwo.status))
+        assert.equal(typeof report.dayTwo.status[gw].vrrp, "string");
+    });
+
     it("passes every check (the issue's targets), and the exit code says so", () => {
       const failed = report.checks
         .filter((c) => !c.pass)

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { buildReport, formatReport, LabContext, parsePingSummary } from "../../lab/report";
 import { GuestResults, parseConsole } from "../../lab/results";
+import {
+  periodicData,
+  putMetricDataBody,
+  METRICS_NAMESPACE,
+  transitionData,
+} from "../../src/gateway/metrics";
 
 const CTX: LabContext = {
   stackFile: "stacks/x.yaml",
@@ -15,6 +21,10 @@ const CTX: LabContext = {
   routeTableIds: ["rtb-1"],
   siteCidrs: ["192.168.10.0/24"],
   splitTimerPeriodS: 2,
+  vrrpPlaceholder: "169.254.255.1",
+  vrrpAdvertMs: 200,
+  standbyPriority: 100,
+  proberWorstDetectionMs: 500,
 };
 
 const SPLIT_AT = 2000;
@@ -70,6 +80,94 @@ function splitBrainLines(extra: string[] = []): string[] {
   ];
 }
 
+/** A failover as it should go (probes: last across at 1002.0, see probeLines). */
+const FAILOVER_AT = 1002.05;
+const PLACEHOLDER = "169.254.255.1";
+
+function keepalivedLines(gw: string, entries: [number, string][]): string[] {
+  return entries.map(
+    ([t, state]) =>
+      `@@LOG ${gw}/keepalived.log ${t.toFixed(6)} Sat: (vig_osaka) Entering ${state} STATE`,
+  );
+}
+
+function failoverLines(
+  o: { proberDownAt?: number; standbyMasterAt?: number; extraMoves?: string[] } = {},
+) {
+  const prober = {
+    version: 1,
+    state: "down",
+    transitions: [{ at: o.proberDownAt ?? 1002.4, from: "up", to: "down", reason: "3 probes" }],
+  };
+  return [
+    ...keepalivedLines("gw-a", [
+      [990, "BACKUP"],
+      [991, "MASTER"],
+      [1002.45, "FAULT"],
+    ]),
+    ...keepalivedLines("gw-b", [
+      [990, "BACKUP"],
+      [o.standbyMasterAt ?? 1002.6, "MASTER"],
+    ]),
+    `@@LOG gw-a/prober-tunnelFailure.json ${JSON.stringify(prober)}`,
+    `@@LOG aws-calls.jsonl ${call(1002.75, "gw-b", "ReplaceRoute", "eni-b", true)}`,
+    ...(o.extraMoves ?? []).map((c) => `@@LOG aws-calls.jsonl ${c}`),
+  ];
+}
+
+/** What each gateway published (metrics-calls.jsonl) and what the status read found. */
+function dayTwoLines(o: { dropStandbyMetrics?: boolean; standbyHoldsPlaceholder?: boolean } = {}) {
+  const prober = { state: "up" as const, updatedAt: 3000, lossPercent: 0, rttAvgMs: 4 };
+  const metric = (gw: string, data: ReturnType<typeof transitionData>, t: number) =>
+    `@@LOG metrics-calls.jsonl ${JSON.stringify({ caller: gw, action: "PutMetricData", status: 200, code: null, t, body: putMetricDataBody(METRICS_NAMESPACE, data) })}`;
+  const id = (gateway: string) => ({ site: "osaka", gateway });
+  const calls = [
+    metric("gw-a", transitionData(id("gw-a"), "BACKUP", 990), 990.5),
+    metric("gw-a", transitionData(id("gw-a"), "MASTER", 991), 991.5),
+    metric("gw-a", transitionData(id("gw-a"), "FAULT", 1002.45), 1003),
+    metric("gw-a", periodicData(id("gw-a"), prober, true, 3000), 3000),
+  ];
+  if (!o.dropStandbyMetrics)
+    calls.push(
+      metric("gw-b", transitionData(id("gw-b"), "BACKUP", 990), 990.5),
+      metric("gw-b", transitionData(id("gw-b"), "MASTER", 1002.6), 1003),
+      metric("gw-b", periodicData(id("gw-b"), prober, false, 3000), 3000),
+    );
+  const statusRead = (gw: string, master: boolean) =>
+    [
+      "@@now 3001.5",
+      "@@keepalived active",
+      "@@vrrp-link",
+      `7: vig-vrrp    inet ${master ? `${PLACEHOLDER}/32 scope global vig-vrrp` : ""}`,
+      "@@prober",
+      JSON.stringify({
+        version: 1,
+        state: "up",
+        since: 1,
+        updatedAt: 3001,
+        window: { probes: 100, lossPercent: 0, rttMs: null },
+        transitions: [],
+      }),
+      "@@vrrp",
+      JSON.stringify({
+        version: 1,
+        state: master ? "MASTER" : "BACKUP",
+        since: 1,
+        transitions: [],
+      }),
+      "@@end",
+    ].map((l) => `@@LOG ${gw}/status-read.txt ${l}`);
+  return [
+    ...calls,
+    ...statusRead("gw-a", true),
+    ...statusRead("gw-b", o.standbyHoldsPlaceholder ?? false),
+    "@@LAB value status.gw-a.rc 0",
+    "@@LAB value status.gw-a.master true",
+    "@@LAB value status.gw-b.rc 0",
+    "@@LAB value status.gw-b.master false",
+  ];
+}
+
 /** Console lines for one probe run: `lost` sequence numbers never arrive. */
 function probeLines(tag: string, dir: string, sent: number, lost: number[]): string[] {
   const lines = [`@@LAB probes ${tag} ${dir} sent ${sent}`];
@@ -87,7 +185,9 @@ function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
 
-function healthyConsole(): string[] {
+function healthyConsole(
+  o: Parameters<typeof failoverLines>[0] & Parameters<typeof dayTwoLines>[0] = {},
+): string[] {
   const values: Record<string, string> = {
     converged: "true",
     "ping.vpcToSite": "20 packets transmitted, 20 received, 0% packet loss, time 3837ms",
@@ -100,6 +200,10 @@ function healthyConsole(): string[] {
     "gatewayCrash.activeAfter": "gw-b",
     "gatewayCrash.rtxTunnelAfter": "2",
     "gatewayCrash.routeTable.rtb-1": "gw-b",
+    "gatewayCrash.eventAt": String(FAILOVER_AT),
+    "gatewayCrash.endAt": "1011",
+    "tunnelFailure.eventAt": String(FAILOVER_AT),
+    "tunnelFailure.endAt": "1011",
     "tunnelFailure.activeAfter": "gw-b",
     "tunnelFailure.rtxTunnelAfter": "2",
     "tunnelFailure.routeTable.rtb-1": "gw-b",
@@ -137,9 +241,19 @@ function healthyConsole(): string[] {
     ...probeLines("splitBrain", "vpcToSite", 180, []),
     ...probeLines("splitBrain", "siteToVpc", 180, []),
     ...splitBrainLines(),
+    ...failoverLines(o),
+    ...dayTwoLines(o),
     "@@LOG gw-a/boot.log tunnels: up",
     "@@LAB end rc=0",
   ];
+}
+
+/** A line of the stand-in's call log from the split-brain scenario (not the failovers'). */
+function isSplitCall(line: string): boolean {
+  const prefix = "@@LOG aws-calls.jsonl ";
+  return (
+    line.startsWith(prefix) && (JSON.parse(line.slice(prefix.length)) as { t: number }).t >= 1990
+  );
 }
 
 function failing(results: GuestResults): string[] {
@@ -189,8 +303,30 @@ describe("lab: report and checks", () => {
         !l.startsWith("@@LAB rx gatewayCrash vpcToSite") &&
         !l.startsWith("@@LAB probes gatewayCrash vpcToSite"),
     );
+    // 1200 ms: over EC2's 800 ms target, within the TCG ceiling: a warning with the estimate, no failure
     slow.push(...probeLines("gatewayCrash", "vpcToSite", 90, range(21, 32)));
-    assert.deepEqual(failing(parseConsole(slow)), ["gateway crash: vpcToSite outage"]);
+    const slowReport = buildReport(parseConsole(slow), CTX);
+    assert.deepEqual(failing(parseConsole(slow)), []);
+    assert.deepEqual(slowReport.failover.gatewayCrash.ec2Target, {
+      targetMs: 800,
+      measuredMs: 1200,
+      met: false,
+      estimateMs: 700, // the standby MASTER 550 ms after the crash + 150 ms native mover
+      estimateMet: true,
+      nativeMoverMs: 150,
+    });
+    assert.ok(
+      slowReport.warnings.some((w) =>
+        /gatewayCrash: VPC->site outage 1200 ms under TCG misses the EC2 target 800 ms; EC2 estimate 700 ms/.test(
+          w,
+        ),
+      ),
+    );
+    const overCeiling = slow.filter((l) => !/ gatewayCrash vpcToSite /.test(l));
+    overCeiling.push(...probeLines("gatewayCrash", "vpcToSite", 90, range(21, 72)));
+    assert.deepEqual(failing(parseConsole(overCeiling)), [
+      "gateway crash: vpcToSite outage (TCG ceiling)",
+    ]);
 
     const wrongMss = healthyConsole().map((l) =>
       l.replace("mss.observedAtVpc 1400", "mss.observedAtVpc 1460"),
@@ -228,7 +364,7 @@ describe("lab: report and checks", () => {
     assert.equal(s.splitMs, 14000);
 
     // the master's timer takes the route back, the peer's notify-less timer never does: 2 moves
-    const flapping = healthyConsole().filter((l) => !l.startsWith("@@LOG aws-calls.jsonl"));
+    const flapping = healthyConsole().filter((l) => !isSplitCall(l));
     flapping.push(
       ...splitBrainLines([
         call(2005.7, "gw-a", "ReplaceRoute", "eni-a", true),
@@ -243,7 +379,7 @@ describe("lab: report and checks", () => {
       "split brain: route moves per route while split",
     ]);
 
-    const noLog = healthyConsole().filter((l) => !l.startsWith("@@LOG aws-calls.jsonl"));
+    const noLog = healthyConsole().filter((l) => !isSplitCall(l));
     // no call logged is no evidence of anything: the check fails rather than count zero moves
     assert.deepEqual(failing(parseConsole(noLog)), [
       "split brain: route moves per route while split",
@@ -289,5 +425,79 @@ describe("lab: report and checks", () => {
     const names = failing(parseConsole(cut));
     assert.ok(names.includes("guest ran to the end"));
     assert.ok(names.includes("failback after reboot: vpcToSite"));
+  });
+
+  it("puts each failover's steps on one timeline, ms after the last probe across", () => {
+    const f = buildReport(parseConsole(healthyConsole()), CTX).failover;
+    assert.deepEqual(f.tunnelFailure.timeline, {
+      lastCrossingAt: 1002,
+      eventMs: 50,
+      proberDownMs: 400,
+      faultMs: 450,
+      peerMasterMs: 600,
+      firstRequestReadMs: 750,
+      firstAnsweredMs: 750,
+      lastAnsweredMs: 750,
+      outageEndMs: 1000,
+    });
+    assert.deepEqual([f.tunnelFailure.detectionMs, f.tunnelFailure.takeoverMs], [350, 150]);
+    // a crash has no prober step: the takeover counts from the crash
+    assert.deepEqual([f.gatewayCrash.detectionMs, f.gatewayCrash.takeoverMs], [undefined, 550]);
+    assert.deepEqual(f.gatewayCrash.routeMoves, { "rtb-1 192.168.10.0/24": 1 });
+  });
+
+  it("fails the step checks on a bad log: slow detection, slow takeover, a route moved twice, no log", () => {
+    assert.deepEqual(failing(parseConsole(healthyConsole({ proberDownAt: 1002.75 }))), [
+      "tunnel failure: detection (the prober's track file after the cut)",
+    ]);
+    assert.deepEqual(failing(parseConsole(healthyConsole({ standbyMasterAt: 1003.05 }))), [
+      "tunnel failure: standby MASTER after the primary's FAULT",
+      "gateway crash: standby MASTER after the crash",
+    ]);
+    const twice = [call(1003.5, "gw-b", "ReplaceRoute", "eni-b", true)];
+    assert.deepEqual(failing(parseConsole(healthyConsole({ extraMoves: twice }))), [
+      "tunnel failure: route moves",
+      "gateway crash: route moves",
+    ]);
+    const noKeepalived = healthyConsole().filter((l) => !l.includes("/keepalived.log "));
+    assert.deepEqual(failing(parseConsole(noKeepalived)), [
+      "tunnel failure: standby MASTER after the primary's FAULT",
+      "gateway crash: standby MASTER after the crash",
+    ]);
+  });
+
+  it("reads the CloudWatch payloads and the status read into the report, and fails when they disagree", () => {
+    const report = buildReport(parseConsole(healthyConsole()), CTX);
+    assert.equal(report.dayTwo.metricsCalls, 7);
+    assert.deepEqual(report.dayTwo.metrics["gw-a"].transitionStates, ["BACKUP", "MASTER", "FAULT"]);
+    assert.deepEqual(report.dayTwo.metrics["gw-b"].isMaster, [0]);
+    assert.equal(report.dayTwo.status["gw-a"].vrrp, "MASTER");
+    assert.equal(report.dayTwo.status["gw-b"].vrrp, "BACKUP");
+    assert.deepEqual(failing(parseConsole(healthyConsole({ dropStandbyMetrics: true }))), [
+      "metrics: both gateways' PutMetricData reach CloudWatch",
+      "metrics: VRRP transitions published",
+      "metrics: the last periodic figures",
+    ]);
+    assert.deepEqual(failing(parseConsole(healthyConsole({ standbyHoldsPlaceholder: true }))), [
+      "status read agrees with the lab",
+    ]);
+    const refused = healthyConsole().map((l) =>
+      l.startsWith("@@LOG metrics-calls.jsonl") && l.includes('"gw-b"') && l.includes("IsMaster")
+        ? l.replace('"status":200,"code":null', '"status":403,"code":"InvalidClientTokenId"')
+        : l,
+    );
+    // gw-b's signature, gw-a's name in the Gateway dimension: a gateway publishing as its peer
+    const impostor = healthyConsole().map((l) =>
+      l.startsWith("@@LOG metrics-calls.jsonl") && l.includes('"gw-b"') && l.includes("IsMaster")
+        ? l.replace(/Value=gw-b/g, "Value=gw-a")
+        : l,
+    );
+    assert.deepEqual(failing(parseConsole(impostor)), [
+      "metrics: both gateways' PutMetricData reach CloudWatch",
+    ]);
+    assert.deepEqual(failing(parseConsole(refused)), [
+      "metrics: both gateways' PutMetricData reach CloudWatch",
+      "metrics: the last periodic figures",
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { spawnSync } from "child_process";
 import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
@@ -44,16 +45,26 @@ describe("lab: the EC2/IMDS stand-in in the guest", () => {
     assert.match(a.gateways[0].accessKeyId, /^ASIA[0-9A-F]{16}$/);
   });
 
-  it("names the endpoint in /etc/hosts, trusts the lab CA, keeps secrets 0600", () => {
+  it("names the EC2 and CloudWatch endpoints in /etc/hosts, in the certificate, trusts the lab CA, keeps secrets 0600", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lab-aws-"));
     const files = standinGuestFiles(topology, path.join(dir, "aws"));
     assert.equal(
       files["/etc/hosts"][0],
-      `127.0.0.1 localhost\n${topology.ec2Endpoint} ec2.ap-northeast-1.amazonaws.com\n`,
+      `127.0.0.1 localhost\n${topology.ec2Endpoint} ec2.ap-northeast-1.amazonaws.com\n` +
+        `${topology.monitoringEndpoint} monitoring.ap-northeast-1.amazonaws.com\n`,
+    );
+    const sans = spawnSync("openssl", ["x509", "-noout", "-ext", "subjectAltName"], {
+      input: files["/lab/aws/ec2.pem"][0],
+      encoding: "utf8",
+    }).stdout;
+    assert.match(
+      sans,
+      /DNS:ec2\.ap-northeast-1\.amazonaws\.com, DNS:monitoring\.ap-northeast-1\.amazonaws\.com/,
     );
     assert.match(files["/etc/ssl/certs/ca-certificates.crt"][0], /BEGIN CERTIFICATE/);
     assert.equal(files["/lab/aws/state.json"][1], "0600");
     assert.equal(files["/lab/aws/ec2.key"][1], "0600");
     assert.equal(topology.ec2Endpoint, "10.0.255.11");
+    assert.equal(topology.monitoringEndpoint, "10.0.255.12");
   });
 });
