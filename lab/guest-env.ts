@@ -5,14 +5,15 @@
 
 import * as path from "path";
 import { PATHS } from "../src/gateway/paths";
+import { quote } from "../src/gateway/shell";
 import { RenderedSite } from "../src/render/types";
 import { GUEST_STANDIN, STANDIN_DIR } from "./aws-guest";
 import { keepaliveDetectionBoundMs, RTX_DEFAULT_TUNNEL_MTU, RtxIntent } from "./rtx-intent";
 import { ec2Hostname } from "./tls";
 import { LabTopology } from "./topology";
 
-export const TUNNELS_UNIT = "/etc/systemd/system/vpc-ipip6-gateway-tunnels.service";
-export const KEEPALIVED_CONF = "/etc/keepalived/keepalived.conf";
+const TUNNELS_UNIT = PATHS.tunnelsUnit;
+const KEEPALIVED_CONF = PATHS.keepalivedConf;
 
 export const KEEPALIVED_DROP_IN = PATHS.keepalivedDropIn;
 /** The instance metadata service's address, as on EC2. */
@@ -96,8 +97,9 @@ export function longRunningUnits(files: Record<string, string>): string[] {
 /** Directories that are tmpfs on a gateway (emptied at boot) and private to each gateway. */
 export const RUNTIME_DIRS = [PATHS.proberStateDir];
 
+/** A bash word for a value (the renderer's one quoting rule). */
 function q(value: string | number): string {
-  return `'${String(value).replace(/'/g, `'\\''`)}'`;
+  return quote(String(value));
 }
 
 function assoc(name: string, entries: [string | number, string | number][]): string {

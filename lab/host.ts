@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { bash, commandExists, run } from "./shell";
 
-/** Debian packages and a command each provides, to tell whether it is installed. */
+/** Debian packages and a command (or an absolute file) each provides, to tell whether it is installed. */
 export const HOST_PACKAGES: [pkg: string, command: string][] = [
   ["qemu-system-x86", "qemu-system-x86_64"],
   ["busybox-static", "busybox"],
@@ -22,13 +22,15 @@ export const HOST_PACKAGES: [pkg: string, command: string][] = [
   ["curl", "curl"],
   ["util-linux", "flock"],
   ["python3-minimal", "/usr/bin/python3.11"],
+  // http.server, ssl, hashlib and the rest the stand-in imports are not in python3-minimal
+  ["libpython3.11-stdlib", "/usr/lib/python3.11/http/server.py"],
   ["openssl", "openssl"],
 ];
 
 export function ensurePackages(logFile: string, say: (text: string) => void): void {
-  const missing = HOST_PACKAGES.filter(([, command]) => !commandExists(command)).map(
-    ([pkg]) => pkg,
-  );
+  const installed = (probe: string) =>
+    probe.startsWith("/") ? fs.existsSync(probe) : commandExists(probe);
+  const missing = HOST_PACKAGES.filter(([, probe]) => !installed(probe)).map(([pkg]) => pkg);
   if (missing.length === 0) return;
   say(`installing Debian packages: ${missing.join(" ")}`);
   run("apt-get", ["update"], { logFile });

@@ -7,17 +7,12 @@
 
 import * as fs from "fs";
 import * as path from "path";
+import { PATHS } from "../src/gateway/paths";
 import { parseLabArgs } from "./args";
 import { GATEWAY_READ_SCRIPT } from "../src/status/gateway";
 import { STATUS_READ_SCRIPT, standinGuestFiles } from "./aws-guest";
 import { PROBER, replyBudgetProbes } from "../src/gateway/prober";
-import {
-  KEEPALIVED_CONF,
-  renderGuestEnv,
-  SPLIT_TIMER_PERIOD_S,
-  vrrpPlaceholder,
-  vrrpTiming,
-} from "./guest-env";
+import { renderGuestEnv, SPLIT_TIMER_PERIOD_S, vrrpPlaceholder, vrrpTiming } from "./guest-env";
 import { ensureKernel, ensurePackages } from "./host";
 import { buildRunInitrd, ensureBaseArchive } from "./initramfs";
 import { boot } from "./qemu";
@@ -102,7 +97,7 @@ async function main(): Promise<number> {
     hostLog,
   );
   const standbyFiles = site.gateways.find((g) => g.name === topology.gateways[1].name)?.files;
-  const standbyConf = standbyFiles?.[KEEPALIVED_CONF] ?? "";
+  const standbyConf = standbyFiles?.[PATHS.keepalivedConf] ?? "";
   const ctx: LabContext = {
     stackFile: args.stackFile,
     site: site.site,

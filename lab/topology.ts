@@ -5,7 +5,7 @@
  */
 
 import { StackConfig } from "../src/config/types";
-import { cidrContains, formatIpv4, Ipv4Cidr, parseIpv4, parseIpv4Cidr } from "../src/net/ipv4";
+import { cidrContains, formatIpv4, Ipv4Cidr, ipv4CidrOrThrow, ipv4OrThrow } from "../src/net/ipv4";
 import { parseIpv6Prefix } from "../src/net/ipv6";
 import { isatapAddress } from "../src/net/isatap";
 import { RenderedSite } from "../src/render/types";
@@ -54,17 +54,8 @@ export interface LabTopology {
 
 const UPLINK_V4 = "169.254.255.1";
 
-function ip(text: string): number {
-  const value = parseIpv4(text);
-  if (value === undefined) throw new Error(`not an IPv4 address: ${text}`);
-  return value;
-}
-
-function cidr(text: string): Ipv4Cidr {
-  const parsed = parseIpv4Cidr(text);
-  if ("error" in parsed) throw new Error(parsed.error);
-  return parsed.cidr;
-}
+const ip = ipv4OrThrow;
+const cidr = ipv4CidrOrThrow;
 
 function networkOf(address: number, prefix: number): number {
   return prefix === 0 ? 0 : (address & ((0xffffffff << (32 - prefix)) >>> 0)) >>> 0;

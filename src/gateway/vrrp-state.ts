@@ -49,6 +49,7 @@ printf '{"version": 1, "state": "%s", "since": %s, "transitions": [%s]}\n' "$to"
   > "$STATE_FILE.tmp" && mv -f "$STATE_FILE.tmp" "$STATE_FILE"
 log "$from -> $to: $reason"
 # History for CloudWatch; never waited for (it may retry for seconds when CloudWatch is away).
-"$METRICS" --transition "$to" "$at" </dev/null >/dev/null 2>&1 &
+# Lowest CPU priority: the publication must never slow the route move that runs at the same time.
+nice -n 19 "$METRICS" --transition "$to" "$at" </dev/null >/dev/null 2>&1 &
 exit 0
 `;
