@@ -27,6 +27,8 @@ export const GUEST_BINARIES = [
   // and --parallel; util-linux's flock, not busybox's applet)
   "/usr/bin/curl",
   "/usr/bin/flock",
+  // coreutils' nice: the transition metric runs under it (Debian's busybox has no nice applet)
+  "/usr/bin/nice",
   GUEST_PYTHON,
 ];
 

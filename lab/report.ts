@@ -39,9 +39,11 @@ export const TARGETS = {
   tcgVpcToSiteCeilingMs: 5000,
   /**
    * What emulation may add to a step bounded by design (the prober's detection, VRRP's takeover):
-   * a timer wake-up and a bash or keepalived reaction under TCG, measured at 10–60 ms.
+   * timer wake-ups and bash or keepalived reactions under TCG. Detection measured 120–203 ms over
+   * its design bound across five boots on this 2-core host (703 ms once against 500), takeover
+   * 16–20 ms over; 300 ms still fails a prober that is one probe interval slower than designed.
    */
-  tcgStepAllowanceMs: 150,
+  tcgStepAllowanceMs: 300,
   siteToVpcSlackMs: 1000,
   failbackLostProbes: 1,
   /** Split brain: the standby's takeover moves each route once; the re-assert timer never again. */

@@ -447,10 +447,10 @@ describe("lab: report and checks", () => {
   });
 
   it("fails the step checks on a bad log: slow detection, slow takeover, a route moved twice, no log", () => {
-    assert.deepEqual(failing(parseConsole(healthyConsole({ proberDownAt: 1002.75 }))), [
+    assert.deepEqual(failing(parseConsole(healthyConsole({ proberDownAt: 1002.9 }))), [
       "tunnel failure: detection (the prober's track file after the cut)",
     ]);
-    assert.deepEqual(failing(parseConsole(healthyConsole({ standbyMasterAt: 1003.05 }))), [
+    assert.deepEqual(failing(parseConsole(healthyConsole({ standbyMasterAt: 1003.3 }))), [
       "tunnel failure: standby MASTER after the primary's FAULT",
       "gateway crash: standby MASTER after the crash",
     ]);
