@@ -13,7 +13,7 @@ import { StackConfig } from "../../src/config/types";
 import { PATHS } from "../../src/gateway/paths";
 import { renderGateway } from "../../src/gateway/render";
 import { ec2Hostname, makeTlsFiles } from "../../lab/tls";
-import { credentialsOf, REGION, STANDIN } from "../../test/support/aws-standin";
+import { credentialsOf, REGION, STANDIN, standinGateway } from "../../test/support/aws-standin";
 import { exampleConfig } from "../../test/support/stacks";
 
 const AWS = "/usr/bin/aws";
@@ -98,13 +98,7 @@ class Standin {
       gateways: [
         { name: "gw-a", sourceIp: "169.254.169.254", eni: ENI.a, privateIp: "10.0.1.10" },
         { name: "gw-b", sourceIp: "none", eni: ENI.b, privateIp: "10.0.2.10" },
-      ].map((g, i) => ({
-        ...g,
-        mac: `02:00:5e:00:00:0${i + 1}`,
-        instanceId: `i-0${g.eni.slice(5)}`,
-        role: "vpc-ipip6-gateway-bench-role",
-        ...credentialsOf(g.name),
-      })),
+      ].map((g, i) => standinGateway(g, i, "vpc-ipip6-gateway-bench-role")),
     };
     const stateFile = path.join(work, `${this.name}-state.json`);
     fs.writeFileSync(stateFile, JSON.stringify(state));

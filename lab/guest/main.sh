@@ -33,6 +33,16 @@ steady_on() {
     n vpc-host ping -n -q -c 1 -W 1 "$SITE_HOST_IP" >/dev/null && n site-host ping -n -q -c 1 -W 1 "$VPC_HOST_IP" >/dev/null
 }
 
+# run_oneshots PREFIX: every timer-driven oneshot once on each gateway, its exit code as PREFIX.GW.I.rc.
+run_oneshots() {
+  local g i
+  for g in "${GW_NAMES[@]}"; do
+    for i in "${!EXTRA_ONESHOTS[@]}"; do
+      gx "$g" bash -c "${EXTRA_ONESHOTS[$i]}" >> "/lab/log/$g/oneshot.log" 2>&1; value "$1.$g.$i.rc" $?
+    done
+  done
+}
+
 report_state() {
   local tag=$1 t
   value "$tag.activeAfter" "$(vpc_route_gateway 100)"
@@ -68,11 +78,7 @@ report_state initial
 # gateways boot): the re-assert run fills the route mover's cache of identity and credentials, as on a
 # gateway, when the keepalived drop-in's --warm timed out under the emulator's boot-time load.
 progress "the timers' first runs on both gateways (OnBootSec)"
-for g in "${GW_NAMES[@]}"; do
-  for i in "${!EXTRA_ONESHOTS[@]}"; do
-    gx "$g" bash -c "${EXTRA_ONESHOTS[$i]}" >> "/lab/log/$g/oneshot.log" 2>&1; value "bootTimers.$g.$i.rc" $?
-  done
-done
+run_oneshots bootTimers
 for g in "${GW_NAMES[@]}"; do value "policy.$g.replyDev" "$(gw_reply_dev "$g")"; done
 
 progress "steady state: 20 pings each way"
@@ -144,11 +150,7 @@ split_brain
 report_state splitHealed
 
 progress "timer-driven oneshots (route re-assertion) on both gateways"
-for g in "${GW_NAMES[@]}"; do
-  for i in "${!EXTRA_ONESHOTS[@]}"; do
-    gx "$g" bash -c "${EXTRA_ONESHOTS[$i]}" >> "/lab/log/$g/oneshot.log" 2>&1; value "oneshot.$g.$i.rc" $?
-  done
-done
+run_oneshots oneshot
 value oneshot.activeAfter "$(vpc_route_gateway 100)"
 
 # The gateway side of `npm run status`: the read-only script it sends over SSH (src/status/gateway.ts),

@@ -57,6 +57,21 @@ export interface ImdsCall {
  * Credentials the stand-in's IMDS serves each gateway (tests look for them in logs and argv): the
  * first ones, and those of a later generation (after IMDS rotated them), derived as the stand-in does.
  */
+/** A gateway as the stand-in's state file describes it: its identity, role and credentials. */
+export function standinGateway<G extends { name: string; eni: string }>(
+  g: G,
+  index: number,
+  role: string,
+) {
+  return {
+    ...g,
+    mac: `02:00:5e:00:00:0${index + 1}`,
+    instanceId: `i-0${g.eni.slice(5)}`,
+    role,
+    ...credentialsOf(g.name),
+  };
+}
+
 export function credentialsOf(name: string, generation = 0) {
   const first = {
     accessKeyId: `ASIA${name.replace(/\W/g, "").toUpperCase().padEnd(16, "X")}`,
@@ -94,13 +109,9 @@ export class AwsStandin {
       vpcCidrs: ["10.0.0.0/16"],
       routeTables: Object.fromEntries(this.options.routeTables.map((t) => [t, null])),
       routes: this.options.routes ?? {},
-      gateways: this.options.gateways.map((g, i) => ({
-        ...g,
-        mac: `02:00:5e:00:00:0${i + 1}`,
-        instanceId: `i-0${g.eni.slice(5)}`,
-        role: "vpc-ipip6-gateway-test-role",
-        ...credentialsOf(g.name),
-      })),
+      gateways: this.options.gateways.map((g, i) =>
+        standinGateway(g, i, "vpc-ipip6-gateway-test-role"),
+      ),
     };
     const stateFile = path.join(this.dir, "state.json");
     fs.writeFileSync(stateFile, JSON.stringify(state));
