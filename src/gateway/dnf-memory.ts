@@ -4,7 +4,7 @@
  * as these instance types with only 512MB RAM are quite resource constrained ... As a workaround,
  * you can look at enabling some swap space"), and AL2023 ships without swap (https://github.com/amazonlinux/amazon-linux-2023/issues/245
  * asks for it). The default t4g.nano's first install runs dnf, so the install script adds a 1 GiB swap file
- * first when memory is small and no swap is active. docs/design.md "Memory for dnf" has the costs.
+ * first when memory is small and no swap is active. docs/amazon-linux.md has the costs.
  */
 
 import * as path from "path";

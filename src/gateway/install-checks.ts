@@ -26,10 +26,14 @@ export function requiredModules(c: GatewayContext): [module: string, usedBy: str
 /**
  * Lines of the install script: refuse a known-bad kernel (KNOWN_BAD_KERNELS) with the kernel, the
  * defect and the way out named, before anything changes. Sets `kernel` and `series` for the rest.
+ * The way out names a release, not `--releasever=latest`: AL2023 pins each instance to its image's
+ * repository version, and its user guide warns against `latest` in production
+ * (https://docs.aws.amazon.com/linux/al2023/ug/updating.html,
+ * https://docs.aws.amazon.com/linux/al2023/ug/deterministic-upgrades-usage.html).
  */
 export function renderKernelCheck(): string[] {
   return [
-    "# A known-bad kernel comes up and passes every check while dropping the tunnel's traffic: refuse",
+    "# A known-bad kernel loads every module and brings the tunnel up, then drops its traffic: refuse",
     "# it before anything changes (the list and its sources: src/gateway/known-bad-kernels.ts).",
     "kernel=$(uname -r)",
     `kernel_re=${quote(KERNEL_RELEASE_PATTERN)}`,
@@ -37,7 +41,7 @@ export function renderKernelCheck(): string[] {
     "# AL2023 names the 6.1 stream's packages kernel*, the others kernel<stream>* (kernel6.12).",
     'if [ "$series" = 6.1 ]; then kernel_package=kernel; else kernel_package=kernel$series; fi',
     "refuse_kernel() {",
-    '  log "kernel $kernel is known-bad ($1): $2. Nothing was changed. Boot a fixed kernel: dnf --releasever=latest upgrade $kernel_package, reboot, and run pulumi up again; or set gateway.amiId to an image of a release with a fixed kernel (docs/design.md, Known-bad kernels)"',
+    '  log "kernel $kernel is known-bad ($1): $2. Nothing was changed. Boot a fixed kernel: dnf --releasever=RELEASE upgrade $kernel_package for a release that ships one (the AL2023 release notes name each release kernel), reboot, and run pulumi up again; or set gateway.amiId to an image of such a release (docs/amazon-linux.md)"',
     "  exit 1",
     "}",
     ...KNOWN_BAD_KERNELS.map(

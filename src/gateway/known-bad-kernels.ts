@@ -1,10 +1,11 @@
 /**
  * Kernels that must never run a gateway, and the Amazon Linux 2023 releases that ship one: the one
  * list both the install script's refusal (install-checks.ts) and the default AMI lookup
- * (components/lib/ami.ts) are derived from. docs/design.md "Known-bad kernels" explains the entries.
+ * (components/lib/ami.ts) are derived from. docs/amazon-linux.md explains the entries.
  *
- * A kernel is bad when it comes up, passes every check, and still drops the tunnel's traffic: no
- * health gate can see that before the site is down, so the list is checked before anything changes.
+ * A kernel is bad when it comes up, loads every module and brings the tunnel up, and still drops the
+ * tunnel's traffic: the health gate would only time out, after the gateway was changed, with no
+ * hint why. The list names the cause, and is checked before anything changes.
  */
 
 /** A range of one stable series' patch levels with the same defect: [firstBad, firstFixed). */
