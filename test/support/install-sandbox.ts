@@ -55,6 +55,8 @@ export interface Machine {
   repo: Repo;
   /** fallocate fails with "Operation not supported" (dd is the way left). */
   fallocateUnsupported?: boolean;
+  /** swapon refuses a fallocated file as having holes (dd is the way left). */
+  fallocateHoles?: boolean;
 }
 
 export interface RunResult {
@@ -83,11 +85,21 @@ export class InstallSandbox {
     write("kernel", [machine.kernel]);
     write("meminfo", [`MemTotal:       ${machine.memTotalKib} kB`, "MemFree:          100000 kB"]);
     write("modules", machine.modules);
-    for (const name of ["swaps", "calls", "installed", "loaded", "formatted", "enabled", "active"])
+    for (const name of [
+      "swaps",
+      "calls",
+      "installed",
+      "loaded",
+      "formatted",
+      "fallocated",
+      "enabled",
+      "active",
+    ])
       write(name, []);
     write("packaged-units", []);
     for (const [pkg, effects] of Object.entries(machine.repo)) write(`repo/${pkg}`, effects);
     if (machine.fallocateUnsupported) write("fallocate-unsupported", []);
+    if (machine.fallocateHoles) write("fallocate-holes", []);
   }
 
   /** Runs the script once; the sandbox keeps its files and state for the next run. */

@@ -163,6 +163,16 @@ describe("install script in a stand-in Amazon Linux 2023 (sudo bash -s)", functi
     assert.deepEqual(s.stateLines("swaps"), [SWAP.file]);
   });
 
+  it("makes the swap file again with dd when swapon refuses the fallocated one", () => {
+    const s = sandbox(machine({ memTotalKib: NANO_KIB, fallocateHoles: true }));
+    const run = s.run(rendered("isatap").installScript);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, /appears to have holes/);
+    const order = run.calls.map((c) => c.split(" ")[0]);
+    assert.ok(order.indexOf("fallocate") < order.indexOf("dd"));
+    assert.deepEqual(s.stateLines("swaps"), [SWAP.file]);
+  });
+
   it("adds no swap where swap is already active, even on a small machine", () => {
     const again = sandbox(machine({ memTotalKib: NANO_KIB }));
     again.markSwapActive("/swap.img");
