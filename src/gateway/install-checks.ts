@@ -11,8 +11,10 @@ import { fileOf, quote } from "./shell";
 
 /**
  * Kernel modules the rendered files use, by what needs them. The MSS clamp's expressions (tcp
- * option, rt mtu, meta, payload) are part of nf_tables itself. A module built into the kernel
- * passes too (modprobe reads modules.builtin).
+ * option, rt mtu, meta, payload) are part of nf_tables itself: Linux's net/netfilter/Makefile links
+ * nft_exthdr.o, nft_rt.o, nft_meta.o and nft_payload.o into nf_tables-objs, so there is no
+ * nft_exthdr or nft_rt module to load (modprobe would fail on every kernel). A module built into
+ * the kernel passes too (modprobe reads modules.builtin).
  */
 export function requiredModules(c: GatewayContext): [module: string, usedBy: string][] {
   return [
@@ -25,7 +27,8 @@ export function requiredModules(c: GatewayContext): [module: string, usedBy: str
 
 /**
  * Lines of the install script: refuse a known-bad kernel (KNOWN_BAD_KERNELS) with the kernel, the
- * defect and the way out named, before anything changes. Sets `kernel` and `series` for the rest.
+ * defect and the way out named, before anything changes. Sets `kernel`, `series` and
+ * `kernel_package` (kernel on 6.1, kernel6.12 on 6.12: AL2023's package names) for the rest.
  * The way out names a release, not `--releasever=latest`: AL2023 pins each instance to its image's
  * repository version, and its user guide warns against `latest` in production
  * (https://docs.aws.amazon.com/linux/al2023/ug/updating.html,
@@ -41,7 +44,7 @@ export function renderKernelCheck(): string[] {
     "# AL2023 names the 6.1 stream's packages kernel*, the others kernel<stream>* (kernel6.12).",
     'if [ "$series" = 6.1 ]; then kernel_package=kernel; else kernel_package=kernel$series; fi',
     "refuse_kernel() {",
-    '  log "kernel $kernel is known-bad ($1): $2. Nothing was changed. Boot a fixed kernel: dnf --releasever=RELEASE upgrade $kernel_package for a release that ships one (the AL2023 release notes name each release kernel), reboot, and run pulumi up again; or set gateway.amiId to an image of such a release (docs/amazon-linux.md)"',
+    '  log "kernel $kernel is known-bad ($1): $2. Nothing was changed. Boot a fixed kernel: dnf --releasever=RELEASE upgrade $kernel_package for a release that ships one (the AL2023 release notes list the kernel of each release), reboot, and run pulumi up again; or set gateway.amiId to an image of such a release (docs/amazon-linux.md)"',
     "  exit 1",
     "}",
     ...KNOWN_BAD_KERNELS.map(
@@ -54,8 +57,9 @@ export function renderKernelCheck(): string[] {
 /**
  * Lines of the install script: every module the rendered files use must load. One that does not is
  * looked for in the kernel's modules-extra package (AL2023: kernel-modules-extra-$(uname -r) for
- * 6.1, kernel6.12-modules-extra-$(uname -r) for 6.12, https://github.com/amazonlinux/amazon-linux-2023/issues/936), and if it still
- * does not load the script stops with module and kernel named, before any gateway file is written.
+ * 6.1, kernel6.12-modules-extra-$(uname -r) for 6.12, as named in
+ * https://github.com/amazonlinux/amazon-linux-2023/issues/936), and if it still does not load the
+ * script stops with module and kernel named, before any gateway file is written.
  * Needs renderKernelCheck's variables and ensure_dnf_memory (dnf-memory.ts).
  */
 export function renderModuleCheck(c: GatewayContext): string[] {
@@ -76,7 +80,7 @@ export function renderModuleCheck(c: GatewayContext): string[] {
     '  dnf -y -q install "$modules_extra" || log "cannot install $modules_extra (dnf exit $?)"',
     '  for entry in "${unloaded[@]}"; do',
     '    modprobe -q "${entry%%:*}" || {',
-    '      log "kernel $kernel cannot load module ${entry%%:*} (needed by ${entry#*:}), not even with $modules_extra; no gateway file was written. Boot a kernel that has it (gateway.kernel, docs/pulumi.md)"',
+    '      log "kernel $kernel cannot load module ${entry%%:*} (needed by ${entry#*:}), not even with $modules_extra; no gateway file was written. Boot a kernel that has it (gateway.kernel, docs/amazon-linux.md)"',
     "      exit 1",
     "    }",
     "  done",
