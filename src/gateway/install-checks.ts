@@ -57,9 +57,11 @@ export function renderKernelCheck(): string[] {
 /**
  * Lines of the install script: every module the rendered files use must load. One that does not is
  * looked for in the kernel's modules-extra package (AL2023: kernel-modules-extra-$(uname -r) for
- * 6.1, kernel6.12-modules-extra-$(uname -r) for 6.12, as named in
- * https://github.com/amazonlinux/amazon-linux-2023/issues/936), and if it still does not load the
- * script stops with module and kernel named, before any gateway file is written.
+ * 6.1, kernel6.12-modules-extra-$(uname -r) for 6.12, as Amazon's EKS AMI build installs them,
+ * https://github.com/awslabs/amazon-eks-ami/pull/2345, after release 2023.8.20250721 renamed the 6.12
+ * packages; https://github.com/amazonlinux/amazon-linux-2023/issues/936 names the 6.12 one), and if
+ * it still does not load the script stops with module and kernel named, before any gateway file is
+ * written.
  * Needs renderKernelCheck's variables and ensure_dnf_memory (dnf-memory.ts).
  */
 export function renderModuleCheck(c: GatewayContext): string[] {
