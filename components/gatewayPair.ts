@@ -120,7 +120,12 @@ export class GatewayPair extends pulumi.ComponentResource {
       ),
     );
     return aws.ec2.getAmiOutput(
-      { owners: query.owners, mostRecent: query.mostRecent, filters: query.filters },
+      {
+        owners: query.owners,
+        mostRecent: query.mostRecent,
+        filters: query.filters,
+        nameRegex: query.nameRegex,
+      },
       invokeOpts,
     ).id;
   }

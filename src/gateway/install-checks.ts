@@ -1,17 +1,20 @@
 /**
- * Checks around a push: the kernel modules the rendered files need (before anything changes), and
- * the health wait that ends a gateway's rolling step (the next gateway is changed only after it).
+ * Checks around a push: the kernel and the kernel modules the rendered files need (before anything
+ * changes), and the health wait that ends a gateway's rolling step (the next gateway is changed only after it).
  */
 
 import { GatewayContext } from "./context";
 import { LINKS, PATHS, UNITS } from "./paths";
 import { STATUS_FILE_NAME, TRACK_FILE_NAME } from "./prober";
+import { describeRange, KERNEL_RELEASE_PATTERN, KNOWN_BAD_KERNELS } from "./known-bad-kernels";
 import { fileOf, quote } from "./shell";
 
 /**
  * Kernel modules the rendered files use, by what needs them. The MSS clamp's expressions (tcp
- * option, rt mtu, meta, payload) are part of nf_tables itself. A module built into the kernel
- * passes too (modprobe reads modules.builtin).
+ * option, rt mtu, meta, payload) are part of nf_tables itself: Linux's net/netfilter/Makefile links
+ * nft_exthdr.o, nft_rt.o, nft_meta.o and nft_payload.o into nf_tables-objs, so there is no
+ * nft_exthdr or nft_rt module to load (modprobe would fail on every kernel). A module built into
+ * the kernel passes too (modprobe reads modules.builtin).
  */
 export function requiredModules(c: GatewayContext): [module: string, usedBy: string][] {
   return [
@@ -22,21 +25,68 @@ export function requiredModules(c: GatewayContext): [module: string, usedBy: str
   ];
 }
 
-/** Lines of the install script: stop with the module and kernel named if one does not load. */
+/**
+ * Lines of the install script: refuse a known-bad kernel (KNOWN_BAD_KERNELS) with the kernel, the
+ * defect and the way out named, before anything changes. Sets `kernel`, `series` and
+ * `kernel_package` (kernel on 6.1, kernel6.12 on 6.12: AL2023's package names) for the rest.
+ * The way out names a release, not `--releasever=latest`: AL2023 pins each instance to its image's
+ * repository version, and its user guide warns against `latest` in production
+ * (https://docs.aws.amazon.com/linux/al2023/ug/updating.html,
+ * https://docs.aws.amazon.com/linux/al2023/ug/deterministic-upgrades-usage.html).
+ */
+export function renderKernelCheck(): string[] {
+  return [
+    "# A known-bad kernel loads every module and brings the tunnel up, then drops its traffic: refuse",
+    "# it before anything changes (the list and its sources: src/gateway/known-bad-kernels.ts).",
+    "kernel=$(uname -r)",
+    `kernel_re=${quote(KERNEL_RELEASE_PATTERN)}`,
+    "if [[ $kernel =~ $kernel_re ]]; then series=${BASH_REMATCH[1]} patch=$((10#${BASH_REMATCH[2]})); else series= patch=0; fi",
+    "# AL2023 names the 6.1 stream's packages kernel*, the others kernel<stream>* (kernel6.12).",
+    'if [ "$series" = 6.1 ]; then kernel_package=kernel; else kernel_package=kernel$series; fi',
+    "refuse_kernel() {",
+    '  log "kernel $kernel is known-bad ($1): $2. Nothing was changed. Boot a fixed kernel: dnf --releasever=RELEASE upgrade $kernel_package for a release that ships one (the AL2023 release notes list the kernel of each release), reboot, and run pulumi up again; or set gateway.amiId to an image of such a release (docs/amazon-linux.md)"',
+    "  exit 1",
+    "}",
+    ...KNOWN_BAD_KERNELS.map(
+      (r) =>
+        `if [ "$series" = ${r.series} ] && ((patch >= ${r.firstBad}${r.firstFixed === undefined ? "" : ` && patch < ${r.firstFixed}`})); then refuse_kernel ${quote(describeRange(r))} ${quote(r.defect)}; fi`,
+    ),
+  ];
+}
+
+/**
+ * Lines of the install script: every module the rendered files use must load. One that does not is
+ * looked for in the kernel's modules-extra package (AL2023: kernel-modules-extra-$(uname -r) for
+ * 6.1, kernel6.12-modules-extra-$(uname -r) for 6.12, as Amazon's EKS AMI build installs them,
+ * https://github.com/awslabs/amazon-eks-ami/pull/2345, after release 2023.8.20250721 renamed the 6.12
+ * packages; https://github.com/amazonlinux/amazon-linux-2023/issues/936 names the 6.12 one), and if
+ * it still does not load the script stops with module and kernel named, before any gateway file is
+ * written.
+ * Needs renderKernelCheck's variables and ensure_dnf_memory (dnf-memory.ts).
+ */
 export function renderModuleCheck(c: GatewayContext): string[] {
   return [
     "# Every kernel module the rendered files use must load on this kernel, before anything changes.",
+    "modules_extra=$kernel_package-modules-extra-$kernel",
+    "unloaded=()",
     "for entry in " +
       requiredModules(c)
         .map(([m, by]) => quote(`${m}:${by}`))
         .join(" ") +
       "; do",
-    "  module=${entry%%:*}",
-    '  modprobe -q "$module" || {',
-    '    log "kernel $(uname -r) cannot load module $module (needed by ${entry#*:}); nothing was changed. Boot a kernel that has it (gateway.kernel, docs/pulumi.md)"',
-    "    exit 1",
-    "  }",
+    '  modprobe -q "${entry%%:*}" || unloaded+=("$entry")',
     "done",
+    'if [ "${#unloaded[@]}" -gt 0 ]; then',
+    '  log "kernel $kernel does not load ${unloaded[*]%%:*}: installing $modules_extra"',
+    "  ensure_dnf_memory",
+    '  dnf -y -q install "$modules_extra" || log "cannot install $modules_extra (dnf exit $?)"',
+    '  for entry in "${unloaded[@]}"; do',
+    '    modprobe -q "${entry%%:*}" || {',
+    '      log "kernel $kernel cannot load module ${entry%%:*} (needed by ${entry#*:}), not even with $modules_extra; no gateway file was written. Boot a kernel that has it (gateway.kernel, docs/amazon-linux.md)"',
+    "      exit 1",
+    "    }",
+    "  done",
+    "fi",
   ];
 }
 

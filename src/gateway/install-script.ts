@@ -1,12 +1,14 @@
 /**
- * The install and remove scripts pushed over SSH (`sudo bash -s`, script on stdin). Install writes
+ * The install and remove scripts pushed over SSH (`sudo bash -s`, script on stdin). Install checks
+ * the kernel and its modules before it changes anything, ensures memory for dnf, writes
  * every rendered file (only those whose bytes differ), installs what is missing, and converges the
  * running system; running it again changes nothing. Remove undoes it.
  */
 
 import { GatewayContext } from "./context";
 import { LINKS, PATHS, UNITS } from "./paths";
-import { renderModuleCheck } from "./install-checks";
+import { renderDnfMemory } from "./dnf-memory";
+import { renderKernelCheck, renderModuleCheck } from "./install-checks";
 import { fileOf, quote } from "./shell";
 
 export interface FileEntry {
@@ -31,16 +33,28 @@ export function renderInstallScript(c: GatewayContext, files: readonly FileEntry
     "set -euo pipefail",
     'log() { echo "[vpc-ipip6-gateway] $*" >&2; }',
     "",
+    "# Checks first: a known-bad kernel is refused before anything changes; a module that does not load",
+    "# may need its modules-extra package (dnf, so memory for it) and is refused before any file is written.",
+    ...renderKernelCheck(),
+    "",
+    ...renderDnfMemory(),
+    "",
+    ...renderModuleCheck(c),
+    "",
     "missing=()",
     ...PACKAGES.map(
       ([command, pkg]) => `command -v ${command} >/dev/null 2>&1 || missing+=(${pkg})`,
     ),
-    ...renderModuleCheck(c),
-    "",
     'if [ "${#missing[@]}" -gt 0 ]; then',
     '  log "installing ${missing[*]}"',
+    "  ensure_dnf_memory",
     '  dnf -y -q install "${missing[@]}" || {',
-    '    log "cannot install ${missing[*]}: the gateway needs a package source (an S3 gateway endpoint serves Amazon Linux 2023 repositories, or a NAT)"',
+    "    status=$?",
+    '    if [ "$status" = 137 ]; then',
+    '      log "dnf was killed (exit 137, out of memory?) installing ${missing[*]}; no gateway file was written"',
+    "    else",
+    '      log "cannot install ${missing[*]} (dnf exit $status): the gateway needs a package source (an S3 gateway endpoint serves Amazon Linux 2023 repositories, or a NAT)"',
+    "    fi",
     "    exit 1",
     "  }",
     "fi",
@@ -102,7 +116,7 @@ export function renderRemoveScript(c: GatewayContext, files: readonly FileEntry[
     `rmdir --ignore-fail-on-non-empty ${[PATHS.keepalivedDropIn, PATHS.nftables, PATHS.proberScript].map((p) => p.replace(/\/[^/]+$/, "")).join(" ")} 2>/dev/null || true`,
     "systemctl daemon-reload",
     "sysctl -q --system >/dev/null 2>&1 || true",
-    'log "removed (packages left installed)"',
+    'log "removed (packages, and the swap file if one was added, left in place)"',
   ]);
 }
 

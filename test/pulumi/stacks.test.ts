@@ -155,6 +155,10 @@ for (const mode of ["isatap", "native"] as const) {
       assert.deepStrictEqual(filters.find((f) => f.name === "name")?.values, [
         "al2023-ami-2023.*-kernel-6.1-arm64",
       ]);
+      // Never a release known to ship a bad kernel (src/gateway/known-bad-kernels.ts).
+      const nameRegex = new RegExp(String(ami[0].inputs.nameRegex));
+      assert.ok(!nameRegex.test("al2023-ami-2023.10.20260302.0-kernel-6.1-arm64"));
+      assert.ok(nameRegex.test("al2023-ami-2023.10.20260309.0-kernel-6.1-arm64"));
       for (const i of [0, 1])
         assert.strictEqual(named(c, `${gwName(i)}-instance`).inputs.ami, fakeAmiId("arm64"));
     });

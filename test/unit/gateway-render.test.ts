@@ -81,8 +81,9 @@ describe("gateway rendering", () => {
   it("checks every kernel module it uses before changing anything, naming module and kernel", () => {
     const install = gwA.installScript;
     assert.match(install, /for entry in 'sit:sit1 \(ISATAP\)' 'ip6_tunnel:tun0 \(ipip6\)' 'dummy:/);
-    assert.match(install, /kernel \$\(uname -r\) cannot load module \$module/);
+    assert.match(install, /kernel \$kernel cannot load module \$\{entry%%:\*\}/);
     assert.ok(install.indexOf("modprobe -q") < install.indexOf("write_file() {"));
+    assert.ok(install.indexOf("refuse_kernel '") < install.indexOf("modprobe -q"));
     assert.doesNotMatch(renderGateway(native, 0).installScript, /'sit:/, "native mode has no sit1");
   });
 
