@@ -42,7 +42,7 @@ const endpoints = config.gateway.createVpcEndpoints
       site,
       vpcId: config.vpc.id,
       subnetIds: config.gateways.map((g) => g.subnetId),
-      routeTableIds: config.vpc.routeTableIds,
+      vpcCidrs: config.vpc.cidrs,
       gatewaySecurityGroupId: pair.securityGroupId,
     })
   : undefined;
