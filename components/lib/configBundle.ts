@@ -28,8 +28,12 @@ export function quotedHeredoc(target: string, body: string, delimiter: string): 
  * different stdin. The bundle writes both scripts verbatim to a private temporary directory
  * and runs the one named by its argument with stdin closed, so nothing they run can swallow
  * the rest of the script. Install first waits for cloud-init: the first push may arrive while
- * the instance is still finishing its first boot.
+ * the instance is still finishing its first boot. The wait is bounded (CLOUD_INIT_WAIT_S): a
+ * cloud-init that never finishes must fail the push with the install's own checks, not hang it.
  */
+/** How long install waits for the first boot's cloud-init (AL2023 finishes in well under a minute). */
+export const CLOUD_INIT_WAIT_S = 600;
+
 export function bundleGatewayScripts(
   gatewayName: string,
   installScript: string,
@@ -50,7 +54,7 @@ export function bundleGatewayScripts(
     quotedHeredoc("$workdir/install.sh", installScript, `VIG_INSTALL_${tag}`) +
       quotedHeredoc("$workdir/remove.sh", removeScript, `VIG_REMOVE_${tag}`),
     'if [ "$action" = install ] && command -v cloud-init >/dev/null 2>&1; then',
-    "  cloud-init status --wait >/dev/null 2>&1 || true",
+    `  timeout ${CLOUD_INIT_WAIT_S} cloud-init status --wait >/dev/null 2>&1 || true`,
     "fi",
     'bash "$workdir/$action.sh" </dev/null',
     "",

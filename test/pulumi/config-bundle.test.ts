@@ -1,17 +1,33 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import {
   bundleCommand,
   bundleGatewayScripts,
+  CLOUD_INIT_WAIT_S,
   quotedHeredoc,
 } from "../../components/lib/configBundle";
+
+/**
+ * A cloud-init whose first boot is done, as on a gateway that has booted: `status --wait` prints
+ * the final status and exits 0. The machine running the tests may have the real cloud-init
+ * installed without ever having booted with it, where `status --wait` waits forever.
+ */
+const FAKE_BIN = fs.mkdtempSync(path.join(os.tmpdir(), "vig-bundle-bin-"));
+fs.writeFileSync(
+  path.join(FAKE_BIN, "cloud-init"),
+  '#!/bin/sh\necho "cloud-init $*" >>"$(dirname "$0")/calls"\necho "status: done"\n',
+  { mode: 0o755 },
+);
 
 /** Runs a bundle the way the push does (`bash -s -- ACTION`, bundle on stdin), without sudo. */
 function runBundle(bundle: string, action: string) {
   const result = spawnSync("bash", ["-s", "--", action], {
     input: bundle,
     encoding: "utf8",
-    env: { PATH: process.env.PATH },
+    env: { PATH: `${FAKE_BIN}:${process.env.PATH}` },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -28,6 +44,17 @@ describe("gateway configuration bundle", () => {
     assert.match(out.stdout, /install ran as .*install\.sh\n/);
     assert.match(out.stdout, /stdin closed/);
     assert.doesNotMatch(out.stdout, /remove ran/);
+  });
+
+  it("waits for cloud-init, bounded, before install only", () => {
+    const calls = path.join(FAKE_BIN, "calls");
+    fs.rmSync(calls, { force: true });
+    const bundle = bundleGatewayScripts("gw-a", install, remove);
+    assert.strictEqual(runBundle(bundle, "remove").status, 0);
+    assert.ok(!fs.existsSync(calls), "remove waited for cloud-init");
+    assert.strictEqual(runBundle(bundle, "install").status, 0);
+    assert.strictEqual(fs.readFileSync(calls, "utf8"), "cloud-init status --wait\n");
+    assert.match(bundle, new RegExp(`timeout ${CLOUD_INIT_WAIT_S} cloud-init status --wait`));
   });
 
   it("runs the remove script for remove", () => {

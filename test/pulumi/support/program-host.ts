@@ -56,7 +56,13 @@ async function main(): Promise<void> {
   const recorder = await installMocks();
   // Imported only now: resources created before setMocks would never resolve.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const program = require(programPath) as Record<string, unknown>;
+  const loaded = require(programPath) as unknown;
+  // An async program (index.ts) is a function the engine calls and awaits: its result is the outputs.
+  const program = (
+    loaded instanceof Function
+      ? await withTimeout(Promise.resolve(loaded()), "the program")
+      : loaded
+  ) as Record<string, unknown>;
   const exports: Record<string, CapturedExport> = {};
   for (const [name, value] of Object.entries(program)) {
     try {
