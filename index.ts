@@ -51,7 +51,7 @@ function deploySite(config: StackConfig) {
         site,
         vpcId: config.vpc.id,
         subnetIds: config.gateways.map((g) => g.subnetId),
-        routeTableIds: config.vpc.routeTableIds,
+        vpcCidrs: config.vpc.cidrs,
         gatewaySecurityGroupId: pair.securityGroupId,
       })
     : undefined;

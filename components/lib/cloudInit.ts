@@ -43,7 +43,10 @@ function loginUsers(sshUser: string, loginPublicKey: string): Record<string, unk
 export function renderGatewayCloudInit(input: GatewayCloudInitInput): string {
   const document = {
     ssh_deletekeys: true,
-    ssh_genkeytypes: [],
+    // cloud-init's cc_ssh generates host keys only when `ssh_keys` is absent, and skips a type
+    // whose key file exists; its schema refuses an empty list (minItems 1, cloud-init 22.4's
+    // schema-cloud-config-v1.json). Naming only the type ssh_keys installs generates nothing.
+    ssh_genkeytypes: ["ed25519"],
     ssh_keys: {
       ed25519_private: ensureTrailingNewline(input.hostPrivateKey),
       ed25519_public: input.hostPublicKey.trim(),

@@ -32,6 +32,8 @@ export interface GatewayContext {
   mss: number;
   siteCidrs: string[];
   routeTableIds: string[];
+  /** Sources whose new SSH connections the gateway's own firewall admits (IPv4 or IPv6 CIDRs). */
+  sshAllowedCidrs: string[];
   vrrp: { routerId: number; priority: number; advertIntervalMs: number; placeholder: string };
   /** The tunnel prober's reply budget, ms. */
   probeTimeoutMs: number;
@@ -75,6 +77,7 @@ export function gatewayContext(config: StackConfig, index: number): GatewayConte
     mss,
     siteCidrs: config.site.cidrs,
     routeTableIds: config.vpc.routeTableIds,
+    sshAllowedCidrs: config.gateway.sshAllowedCidrs,
     vrrp: {
       routerId,
       priority: PRIORITIES[index],

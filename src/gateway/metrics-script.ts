@@ -119,7 +119,7 @@ is_master() { ip -4 addr show dev "$VRRP_LINK" 2>/dev/null | grep -q " $PLACEHOL
 
 # The minute's figures from the prober's status file (docs/gateway-prober.md).
 periodic() {
-  local now=$EPOCHSECONDS ts status= fresh=0 up=0 master=0
+  local now=$EPOCHSECONDS ts status='' fresh=0 up=0 master=0
   printf -v ts '%(%Y-%m-%dT%H:%M:%SZ)T' "$now"
   [ -r "$STATUS_FILE" ] && status=$(<"$STATUS_FILE")
   # A file the prober stopped rewriting (every second) no longer says anything about the tunnel.
@@ -155,13 +155,15 @@ json_field() {
 # send: one signed PutMetricData; returns non-zero (after a journal line) when it did not land.
 send() {
   local region domain role creds key secret token out code why
-  IMDS_TOKEN=$(curl -sf -m 2 -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 300" "$IMDS/api/token") &&
+  if ! { IMDS_TOKEN=$(curl -sf -m 2 -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 300" "$IMDS/api/token") &&
     region=$(imds placement/region) && domain=$(imds services/domain) &&
-    role=$(imds iam/security-credentials/) && creds=$(imds "iam/security-credentials/$role") || {
-    log "instance metadata (IMDSv2) or the role's credentials unreachable: $WHAT not sent"; return 1; }
-  json_field AccessKeyId "$creds" && key=$FIELD && json_field SecretAccessKey "$creds" &&
-    secret=$FIELD && json_field Token "$creds" && token=$FIELD || {
-    log "the role's credentials from IMDS are not readable: $WHAT not sent"; return 1; }
+    role=$(imds iam/security-credentials/) && creds=$(imds "iam/security-credentials/$role"); }; then
+    log "instance metadata (IMDSv2) or the role's credentials unreachable: $WHAT not sent"; return 1
+  fi
+  if ! { json_field AccessKeyId "$creds" && key=$FIELD && json_field SecretAccessKey "$creds" &&
+    secret=$FIELD && json_field Token "$creds" && token=$FIELD; }; then
+    log "the role's credentials from IMDS are not readable: $WHAT not sent"; return 1
+  fi
   # The credentials go to curl as a config file on stdin: never in a process's arguments.
   out=$(curl -sS -m 5 --connect-timeout 2 -w '\n%{http_code}' --aws-sigv4 "aws:amz:$region:monitoring" \
     -K - --data "$BODY" "#{METRICS_ENDPOINT:-https://monitoring.$region.$domain/}" 2>&1 <<CURLRC

@@ -128,7 +128,7 @@ remember() {
 }
 
 write_status() {
-  local n=0 lost=0 sum=0 min=-1 max=0 r t list= rtt=null loss=0 lo av hi
+  local n=0 lost=0 sum=0 min=-1 max=0 r t list='' rtt=null loss=0 lo av hi
   for r in "\${ring[@]}"; do
     n=$((n + 1))
     if ((r < 0)); then lost=$((lost + 1)); continue; fi

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { generateKeyPairSync } from "crypto";
 import { parse } from "yaml";
 import { ingressSpecs } from "../../components/gatewaySecurity";
+import { gatewayRouteTableIds } from "../../components/vpcEndpoints";
 import { al2023NamePattern, pickArchitecture } from "../../components/lib/ami";
 import { HOST_KEY_DROP_IN, renderGatewayCloudInit } from "../../components/lib/cloudInit";
 import { gatewayRoutePolicy, routeTableArn } from "../../components/lib/iamPolicy";
@@ -14,6 +15,17 @@ import * as pulumi from "@pulumi/pulumi";
 import { newOpenSshEd25519 } from "./support/keys";
 
 describe("component libraries", () => {
+  describe("gatewayRouteTableIds (the S3 endpoint's tables)", () => {
+    it("takes each subnet's explicit table, else the main table, each once", () => {
+      assert.deepStrictEqual(gatewayRouteTableIds([["rtb-a"], []], "rtb-main"), [
+        "rtb-a",
+        "rtb-main",
+      ]);
+      assert.deepStrictEqual(gatewayRouteTableIds([[], []], "rtb-main"), ["rtb-main"]);
+      assert.deepStrictEqual(gatewayRouteTableIds([["rtb-a"], ["rtb-a"]], "rtb-main"), ["rtb-a"]);
+    });
+  });
+
   describe("publicKeyFromPrivate", () => {
     it("derives the authorized_keys line of an OpenSSH Ed25519 key", () => {
       const key = newOpenSshEd25519("test");

@@ -457,7 +457,12 @@ for (const mode of ["isatap", "native"] as const) {
         const s3 = named(c, `${site()}-endpoints-s3`);
         assert.strictEqual(s3.inputs.serviceName, "com.amazonaws.ap-northeast-1.s3");
         assert.strictEqual(s3.inputs.vpcEndpointType, "Gateway");
-        assert.deepStrictEqual(s3.inputs.routeTableIds, config.vpc.routeTableIds);
+        // Only the gateways' own subnets' tables: gw-a's explicit one, gw-b's subnet has no
+        // explicit association and uses the main table. Never the application's vpc.routeTableIds.
+        assert.deepStrictEqual(s3.inputs.routeTableIds, ["rtb-0gw03333", "rtb-0main5678"]);
+        for (const id of config.vpc.routeTableIds) {
+          assert.ok(!(s3.inputs.routeTableIds as string[]).includes(id), id);
+        }
         const https = named(c, `${site()}-endpoints-ec2-in-https`);
         assert.deepStrictEqual(
           [https.inputs.ipProtocol, https.inputs.fromPort, https.inputs.toPort],
@@ -467,6 +472,25 @@ for (const mode of ["isatap", "native"] as const) {
           https.inputs.referencedSecurityGroupId,
           named(c, `${site()}-security-sg`).id,
         );
+        // Private DNS sends every host of the VPC to the endpoints: all of vpc.cidrs may connect.
+        const endpointGroup = named(c, `${site()}-endpoints-ec2-sg`).id;
+        const fromVpc = c.resources
+          .filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+          .filter((r) => r.inputs.securityGroupId === endpointGroup && r.inputs.cidrIpv4);
+        assert.deepStrictEqual(
+          fromVpc.map((r) => [
+            r.inputs.cidrIpv4,
+            r.inputs.ipProtocol,
+            r.inputs.fromPort,
+            r.inputs.toPort,
+          ]),
+          config.vpc.cidrs.map((cidr) => [cidr, "tcp", 443, 443]),
+        );
+        const groupsOf = (service: string) =>
+          ofType(c, T.endpoint).find((e) => String(e.inputs.serviceName).endsWith(service))?.inputs
+            .securityGroupIds;
+        assert.deepStrictEqual(groupsOf(".ec2"), [endpointGroup]);
+        assert.deepStrictEqual(groupsOf(".monitoring"), [endpointGroup]);
         assert.deepStrictEqual(ec2.inputs.securityGroupIds, [
           named(c, `${site()}-endpoints-ec2-sg`).id,
         ]);

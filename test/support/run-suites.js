@@ -7,7 +7,7 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 
-const ALL_SUITES = ["unit", "rtx", "pulumi", "lab"];
+const ALL_SUITES = ["unit", "rtx", "pulumi", "tools", "lab"];
 const root = path.resolve(__dirname, "..", "..");
 const requested = process.argv.slice(2);
 const unknown = requested.filter((s) => !ALL_SUITES.includes(s));

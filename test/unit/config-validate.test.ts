@@ -266,6 +266,17 @@ const MISTAKES: Array<[string, "isatap" | "native", Mutation, string, RegExp]> =
     /whole Internet/,
   ],
   [
+    "bastion in the VPC that the gateways' firewall would lock out",
+    "isatap",
+    (c) =>
+      Object.assign(c[`${NS}:gateway`], {
+        sshAllowedCidrs: ["10.0.9.0/24"],
+        bastion: { host: "10.0.5.5", user: "jump" },
+      }),
+    `${NS}:gateway.bastion.host`,
+    /10\.0\.5\.5 is in the VPC but not in vpc-ipip6-gateway:gateway\.sshAllowedCidrs: .*add 10\.0\.5\.5\/32/,
+  ],
+  [
     "typo in a key",
     "isatap",
     (c) => (c[`${NS}:rtx`].tunelIds = [1, 2]),
@@ -605,6 +616,17 @@ describe("stack config validation", () => {
     const accepted: Array<["isatap" | "native", Mutation]> = [
       // Half the Internet plus a quarter leaves a gap: not the whole Internet.
       ["isatap", (c) => (c[`${NS}:gateway`].sshAllowedCidrs = ["0.0.0.0/1", "128.0.0.0/2"])],
+      // A bastion inside sshAllowedCidrs, or one the gateways do not see by this address.
+      ...["10.0.9.7", "203.0.113.10", "bastion.example.net"].map((host): ["isatap", Mutation] => [
+        "isatap",
+        (c) =>
+          Object.assign(c[`${NS}:gateway`], {
+            sshAllowedCidrs: ["10.0.9.0/24"],
+            bastion: { host, user: "jump" },
+          }),
+      ]),
+      // The default sshAllowedCidrs (vpc.cidrs) admits any bastion in the VPC.
+      ["isatap", (c) => (c[`${NS}:gateway`].bastion = { host: "10.0.5.5", user: "jump" })],
       ["isatap", (c) => Object.assign(c[`${NS}:rtx`], { model: "RTX1300", wanInterface: "lan8" })],
       // No source for RTX5000's interfaces: nothing to check against.
       ["isatap", (c) => Object.assign(c[`${NS}:rtx`], { model: "RTX5000", wanInterface: "lan9" })],

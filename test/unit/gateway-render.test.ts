@@ -47,6 +47,29 @@ describe("gateway rendering", () => {
     assert.match(nft, /^delete table inet vpc_ipip6_gateway$/m, "reloading replaces the table");
   });
 
+  it("admits new SSH to the gateway itself only from sshAllowedCidrs, stateless, input hook only", () => {
+    const input = (nft: string): string => nft.slice(nft.indexOf("chain input {"));
+    const a = input(gwA.files[PATHS.nftables]);
+    assert.match(a, /type filter hook input priority filter; policy accept;/);
+    assert.match(
+      a,
+      /tcp dport 22 tcp flags syn \/ syn,ack ip saddr \{ 10\.0\.0\.0\/16 \} accept\n/,
+    );
+    assert.match(a, /\n {4}tcp dport 22 tcp flags syn \/ syn,ack drop\n {2}\}/, "the drop is last");
+    assert.ok(a.indexOf(" accept") < a.indexOf(" drop"), "the allowed sources are accepted first");
+    assert.doesNotMatch(a, /ct state|ip6 saddr/, "no conntrack; no IPv6 source configured");
+    const forward = gwA.files[PATHS.nftables].slice(
+      0,
+      gwA.files[PATHS.nftables].indexOf("chain input"),
+    );
+    assert.doesNotMatch(forward, /dport 22|drop/, "forwarded traffic is untouched");
+    const mixed = structuredClone(isatap);
+    mixed.gateway.sshAllowedCidrs = ["192.0.2.0/24", "2001:db8:9::/48", "10.0.5.5/32"];
+    const m = input(renderGateway(mixed, 1).files[PATHS.nftables]);
+    assert.match(m, /ip saddr \{ 192\.0\.2\.0\/24, 10\.0\.5\.5\/32 \} accept/);
+    assert.match(m, /ip6 saddr \{ 2001:db8:9::\/48 \} accept/);
+  });
+
   it("runs VRRPv3 unicast between the two private IPs with the configured advert interval", () => {
     const a = gwA.files[PATHS.keepalivedConf];
     const b = gwB.files[PATHS.keepalivedConf];

@@ -1,6 +1,13 @@
 /** `gateway`: options shared by both gateways (instance, image, SSH access, bastion). */
 
-import { cidrsCoverAll, formatIpv4Cidr, Ipv4Cidr } from "../../net/ipv4";
+import {
+  cidrContains,
+  cidrsCoverAll,
+  formatIpv4Cidr,
+  Ipv4Cidr,
+  ipv4CidrOrThrow,
+  parseIpv4,
+} from "../../net/ipv4";
 import { defaultOf, fullKey, keysOf } from "../contract";
 import { awsId, ipv4CidrList, linuxUser, sshHost, sshPublicKey } from "../fields";
 import { ConfigReader } from "../reader";
@@ -37,12 +44,14 @@ export function readGatewayOptions(
   );
   const createVpcEndpoints = r.boolean(`${p}.createVpcEndpoints`, o.createVpcEndpoints);
   if (!vpc) return undefined;
+  const sshAllowedCidrs = allowed ?? vpc.cidrs.map(ipv4CidrOrThrow);
+  if (bastion) checkBastionAdmitted(r, `${p}.bastion.host`, bastion.host, vpc, sshAllowedCidrs);
   return {
     instanceType: instanceType ?? defaultOf("gateway.instanceType"),
     ...(amiId ? { amiId } : {}),
     kernel: kernel ?? defaultOf("gateway.kernel"),
     sshUser: sshUser ?? defaultOf("gateway.sshUser"),
-    sshAllowedCidrs: allowed ? allowed.map(formatIpv4Cidr) : vpc.cidrs,
+    sshAllowedCidrs: sshAllowedCidrs.map(formatIpv4Cidr),
     ...(bastion ? { bastion } : {}),
     interfaceName: interfaceName ?? defaultOf("gateway.interfaceName"),
     createVpcEndpoints: createVpcEndpoints ?? defaultOf("gateway.createVpcEndpoints"),
@@ -60,6 +69,30 @@ function checkSshNotOpenToAll(r: ConfigReader, p: string, allowed: Ipv4Cidr[]): 
   } else if (cidrsCoverAll(allowed)) {
     r.report(p, `together ${WHOLE_INTERNET.replace("opens", "open")}`);
   }
+}
+
+/**
+ * The gateways' own firewall admits new SSH only from sshAllowedCidrs (docs/pulumi.md "IAM and
+ * security groups"). A bastion in the VPC connects from its VPC address: one outside that list
+ * would push the first configuration (the firewall is not loaded yet) and then be locked out.
+ * A DNS name or an address outside the VPC cannot be checked here (the gateways see the
+ * bastion's private address); docs/pulumi.md says what to list then.
+ */
+function checkBastionAdmitted(
+  r: ConfigReader,
+  p: string,
+  host: string,
+  vpc: VpcConfig,
+  allowed: readonly Ipv4Cidr[],
+): void {
+  const address = parseIpv4(host);
+  if (address === undefined) return;
+  const inVpc = vpc.cidrs.some((cidr) => cidrContains(ipv4CidrOrThrow(cidr), address));
+  if (!inVpc || allowed.some((cidr) => cidrContains(cidr, address))) return;
+  r.report(
+    p,
+    `${host} is in the VPC but not in ${fullKey("gateway")}.sshAllowedCidrs: the gateways accept new SSH only from those networks, so every push through this bastion after the first would be refused; add ${host}/32 (or its subnet) to sshAllowedCidrs`,
+  );
 }
 
 /** A string: YAML reads an unquoted 6.10 as the number 6.1, so numbers are refused, not guessed. */

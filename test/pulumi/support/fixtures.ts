@@ -29,3 +29,18 @@ export function fakeAmiId(architecture: string): string {
 
 /** The wrapper the capture uses for values that reached the mock as secrets. */
 export const SECRET_KEY = "__secret__";
+
+/**
+ * DescribeRouteTables as EC2 answers it: `association.subnet-id` matches explicit associations
+ * only (a subnet on its VPC's main table matches nothing), `association.main` the main table.
+ * In the native example, gateway 1's subnet has no explicit association.
+ */
+export const SUBNET_ROUTE_TABLES: Record<string, string> = {
+  "subnet-0aaa1111": "rtb-0aaa1111",
+  "subnet-0bbb2222": "rtb-0gw02222",
+  "subnet-0ccc3333": "rtb-0gw03333",
+};
+export const MAIN_ROUTE_TABLES: Record<string, string> = {
+  "vpc-0abc1234": "rtb-0main1234",
+  "vpc-0def5678": "rtb-0main5678",
+};

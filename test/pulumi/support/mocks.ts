@@ -7,7 +7,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { CapturedInvoke, CapturedResource } from "./capture";
 import {
   INSTANCE_ARCHITECTURES,
+  MAIN_ROUTE_TABLES,
   SECRET_KEY,
+  SUBNET_ROUTE_TABLES,
   TEST_ACCOUNT,
   TEST_REGION,
   fakeAmiId,
@@ -131,9 +133,28 @@ function invokeResult(token: string, inputs: Record<string, unknown>): Record<st
       if (!architecture) throw new Error("mock: getAmi without an architecture filter");
       return { id: fakeAmiId(architecture), imageId: fakeAmiId(architecture), architecture };
     }
+    case "aws:ec2/getRouteTables:getRouteTables":
+      return { id: TEST_REGION, ids: routeTablesFor(inputs) };
     default:
       throw new Error(`mock: unmocked provider call ${token}`);
   }
+}
+
+/** The two DescribeRouteTables filters the program uses; any other query fails the call. */
+function routeTablesFor(inputs: Record<string, unknown>): string[] {
+  const vpcId = String(inputs.vpcId);
+  const filters = (inputs.filters ?? []) as { name: string; values: string[] }[];
+  if (filters.length !== 1) throw new Error("mock: getRouteTables expects exactly one filter");
+  const [{ name, values }] = filters;
+  if (name === "association.main" && values.join() === "true") {
+    const main = MAIN_ROUTE_TABLES[vpcId];
+    if (!main) throw new Error(`mock: no VPC ${vpcId}`);
+    return [main];
+  }
+  if (name === "association.subnet-id") {
+    return values.flatMap((subnet) => SUBNET_ROUTE_TABLES[subnet] ?? []);
+  }
+  throw new Error(`mock: getRouteTables filter ${name} is not mocked`);
 }
 
 export interface Recorder {
