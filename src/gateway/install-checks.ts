@@ -40,7 +40,7 @@ export function renderKernelCheck(): string[] {
     "# it before anything changes (the list and its sources: src/gateway/known-bad-kernels.ts).",
     "kernel=$(uname -r)",
     `kernel_re=${quote(KERNEL_RELEASE_PATTERN)}`,
-    "if [[ $kernel =~ $kernel_re ]]; then series=${BASH_REMATCH[1]} patch=$((10#${BASH_REMATCH[2]})); else series= patch=0; fi",
+    "if [[ $kernel =~ $kernel_re ]]; then series=${BASH_REMATCH[1]} patch=$((10#${BASH_REMATCH[2]})); else series='' patch=0; fi",
     "# AL2023 names the 6.1 stream's packages kernel*, the others kernel<stream>* (kernel6.12).",
     'if [ "$series" = 6.1 ]; then kernel_package=kernel; else kernel_package=kernel$series; fi',
     "refuse_kernel() {",
