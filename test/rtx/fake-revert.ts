@@ -179,9 +179,12 @@ export function showStatusUser(users: StatusUser[], self: StatusUser): string[] 
   ];
 }
 
-/** Router time: `scale` real milliseconds per router millisecond (0.002: 300 s in 0.6 s). */
+/**
+ * Router time: `scale` real milliseconds per router millisecond (0.002: 300 s in 0.6 s), and
+ * `elapse()` to let every pending window pass at once, in the order the timers are due.
+ */
 export class FakeClock {
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Map<NodeJS.Timeout, { due: number; fire: () => void }>();
   constructor(readonly scale: number) {}
 
   after(seconds: number, fire: () => void): NodeJS.Timeout {
@@ -192,7 +195,7 @@ export class FakeClock {
       },
       seconds * 1000 * this.scale,
     );
-    this.timers.add(timer);
+    this.timers.set(timer, { due: Date.now() + seconds * 1000, fire });
     return timer;
   }
 
@@ -202,8 +205,18 @@ export class FakeClock {
     this.timers.delete(timer);
   }
 
+  /** The router's time runs on past every pending timer (one that a fired one cancels stays cancelled). */
+  elapse(): void {
+    const due = [...this.timers.entries()].sort((a, b) => a[1].due - b[1].due);
+    for (const [timer, entry] of due) {
+      if (!this.timers.has(timer)) continue;
+      this.cancel(timer);
+      entry.fire();
+    }
+  }
+
   stopAll(): void {
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const timer of this.timers.keys()) clearTimeout(timer);
     this.timers.clear();
   }
 }

@@ -313,11 +313,7 @@ class Console {
     if (this.rtx.faults.ignore === line) return this.write(this.prompt());
     this.rtx.running.apply(tokens, this.context);
     this.dirty = true;
-    this.rtx.configLines++;
-    if (this.rtx.configLines === this.rtx.faults.dropAfterConfigLines) {
-      this.rtx.faults.dropAfterConfigLines = undefined;
-      return this.drop();
-    }
+    if (this.countLine() === "closed") return;
     if (this.rtx.faults.dropAfter === line) {
       this.rtx.faults.dropAfter = undefined;
       this.client.end();
@@ -352,7 +348,7 @@ class Console {
       if (!/^\d+$/.test(timer[1]) || seconds < 1 || seconds > 21474836)
         return message["invalid-parameter"];
       this.startRollback(seconds);
-      return "";
+      return this.countLine();
     }
     if (/^rollback\b/.test(line)) return message["parameter-count"];
     if (line === "confirm") {
@@ -378,7 +374,7 @@ class Console {
       this.rtx.running.apply(["no", "schedule", "at", cancel[1]], null);
       this.rtx.cancelSchedule(cancel[1]);
       this.dirty = true;
-      return "";
+      return this.countLine();
     }
     return null;
   }
@@ -400,8 +396,16 @@ class Console {
     this.rtx.running.apply(line.split(" "), null);
     this.rtx.armSchedule(schedule.id, schedule.seconds, schedule.command);
     this.dirty = true;
+    return this.countLine();
+  }
+
+  /** Counts a configuration line; drops the connection after the k-th (`dropAfterConfigLines`). */
+  private countLine(): "" | "closed" {
     this.rtx.configLines++;
-    return "";
+    if (this.rtx.configLines !== this.rtx.faults.dropAfterConfigLines) return "";
+    this.rtx.faults.dropAfterConfigLines = undefined;
+    this.drop();
+    return "closed";
   }
 
   private exit(): void {
