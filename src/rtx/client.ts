@@ -116,6 +116,8 @@ export interface Summary {
   saved: boolean;
   roundTrips: number;
   roundTripsByPhase: Record<string, number>;
+  /** Milliseconds by phase (the second connection runs inside "confirm"). */
+  durationByPhaseMs: Record<string, number>;
   showConfigReads: number;
   durationMs: number;
 }
@@ -748,6 +750,7 @@ export async function runRtx(options: RunOptions): Promise<Summary> {
       ...(run.secondRoundTrips ? { "second-connection": run.secondRoundTrips } : {}),
     },
     showConfigReads: run.reads,
+    durationByPhaseMs: { ...session.phaseMs },
     durationMs: Date.now() - started,
   };
 }

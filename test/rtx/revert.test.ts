@@ -6,7 +6,7 @@
  */
 import assert from "assert";
 import { Summary } from "../../src/rtx/client";
-import { EXAMPLE, Harness, rejection, startFake, USER_CONFIG } from "./helpers";
+import { cliTarget, EXAMPLE, Harness, rejection, runCli, startFake, USER_CONFIG } from "./helpers";
 import { FakeRtxOptions } from "./fake-rtx";
 
 /** 300 router seconds in 6 s: longer than a run on a busy machine, short enough to wait for. */
@@ -254,5 +254,31 @@ describe("rtx client: changes that take themselves back", function () {
     assert.strictEqual(again.revert, undefined);
     assert.strictEqual(dry.revert, undefined);
     assert.ok(!h.rtx.received.slice(typed).some((l) => /schedule|rollback/.test(l)));
+  });
+
+  it("the command line: refused on old firmware (exit 1), --no-revert and --revert-after pass through", async () => {
+    await fake({ firmware: "RTX1210 Rev.14.01.20", timeScale: 1 });
+    const { args, env } = cliTarget(h);
+    const stdin = `${EXAMPLE.join("\n")}\n`;
+    const refused = await runCli(["apply", ...args], env, stdin);
+    assert.strictEqual(refused.code, 1);
+    assert.match(refused.stderr, /has neither "rollback timer".*--no-revert/);
+    assert.strictEqual(refused.stdout, "");
+    const done = await runCli(
+      ["apply", ...args, "--no-revert", "--revert-after", "120"],
+      env,
+      stdin,
+    );
+    assert.strictEqual(done.code, 0, done.stderr);
+    const summary = JSON.parse(done.stdout) as Summary;
+    assert.deepStrictEqual(summary.revert, {
+      protections: [],
+      windowSeconds: 120,
+      firmware: "RTX1210 Rev.14.01.20",
+      optedOut: true,
+      confirmedFrom: "second-connection",
+    });
+    for (const out of [refused.stderr, done.stderr, done.stdout])
+      assert.ok(!out.includes(h.rtx.password) && !out.includes(h.rtx.adminPassword));
   });
 });
