@@ -77,6 +77,8 @@ async function main(): Promise<number> {
       adopt: args.adopt,
       acceptUnsaved: args.acceptUnsaved,
       backupConfig: args.backupConfig,
+      revertAfterSeconds: args.revertAfterSeconds,
+      noRevert: args.noRevert,
       log,
     });
     if (args.dryRun) process.stderr.write(formatPlan(summary));

@@ -10,7 +10,17 @@ export interface RtxConfigurationArgs {
    * Where and how to reach the RTX (host, port, user, pinned host key), and how to save: take
    * over settings with our ids (`adopt`), keep the previous saved config in a spare file.
    */
-  rtx: Pick<RtxConfig, "host" | "port" | "user" | "hostKey" | "adopt" | "backupConfig">;
+  rtx: Pick<
+    RtxConfig,
+    | "host"
+    | "port"
+    | "user"
+    | "hostKey"
+    | "adopt"
+    | "backupConfig"
+    | "revertAfterSeconds"
+    | "noRevert"
+  >;
   /** The rendered configuration lines, in order, `tunnel select` blocks included. */
   commands: string[];
   /** RTX login password (secret). */
@@ -50,6 +60,8 @@ export function rtxCommandLine(
     ...(options.previousEnv ? [`--previous-env ${options.previousEnv}`] : []),
     ...(action === "apply" && rtx.adopt ? ["--adopt"] : []),
     ...(rtx.backupConfig !== undefined ? [`--backup-config ${rtx.backupConfig}`] : []),
+    ...(rtx.revertAfterSeconds !== undefined ? [`--revert-after ${rtx.revertAfterSeconds}`] : []),
+    ...(rtx.noRevert ? ["--no-revert"] : []),
   ].join(" ");
 }
 

@@ -155,6 +155,16 @@ export const CONTRACT = {
   "rtx.model": { type: "a known RTX model", description: "checks ids and interfaces" },
   "rtx.adopt": { type: "boolean", default: false, description: "take over unrecorded settings" },
   "rtx.backupConfig": { type: "1..4", description: "spare saved-config file" },
+  "rtx.revertAfterSeconds": {
+    type: "60..3600",
+    default: 300,
+    description: "an unconfirmed change takes itself back after this",
+  },
+  "rtx.noRevert": {
+    type: "boolean",
+    default: false,
+    description: "change firmware that has no way back",
+  },
   "failover.advertIntervalMs": {
     type: "50..1000, steps of 10",
     default: 200,

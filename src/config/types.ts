@@ -84,6 +84,10 @@ export interface RtxConfig {
   adopt?: boolean;
   /** A spare saved-configuration file (1..4) that keeps the previous saved config at each save. */
   backupConfig?: number;
+  /** Seconds after which an unconfirmed change takes itself back (docs/rtx.md; default 300). */
+  revertAfterSeconds?: number;
+  /** Change firmware that has neither rollback timer nor relative schedule (docs/rtx.md). */
+  noRevert?: boolean;
 }
 
 export interface FailoverConfig {

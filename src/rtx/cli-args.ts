@@ -23,6 +23,10 @@ export interface CliArgs {
   acceptUnsaved: boolean;
   /** Spare saved-config file (1..4) to copy the boot configuration into before saving. */
   backupConfig?: string;
+  /** Seconds after which an unconfirmed change takes itself back (60..3600, default 300). */
+  revertAfterSeconds: number;
+  /** Change firmware that has no way back. */
+  noRevert: boolean;
 }
 
 /** `rtx --help` (or -h) anywhere: print HELP and nothing else. */
@@ -33,7 +37,8 @@ export function wantsHelp(argv: string[]): boolean {
 export const USAGE =
   'usage: rtx apply|remove --host H --port P --user U --host-key "<type> <base64>" --commands <file|-> ' +
   "[--previous-env NAME | --previous <file>] [--adopt] [--accept-unsaved] [--backup-config 1-4] " +
-  "[--timeout SECONDS] [--long-timeout SECONDS] [--dry-run] [--verbose]\n" +
+  "[--timeout SECONDS] [--long-timeout SECONDS] [--dry-run] [--verbose] " +
+  "[--revert-after SECONDS] [--no-revert]\n" +
   "passwords come from RTX_PASSWORD and RTX_ADMIN_PASSWORD";
 
 export const HELP = `${USAGE}
@@ -54,6 +59,9 @@ before connecting: operations (save, exit, console ..., show ...) and tunnel com
   --timeout S            each console step (default 20)
   --long-timeout S       show config, save, copy config (default 120)
   --verbose              progress on stderr (never a password)
+  --revert-after S       an unconfirmed change takes itself back after S seconds (60-3600,
+                         default 300): armed before the first line, confirmed from a new connection
+  --no-revert            change a router whose firmware has no way back (otherwise refused)
 
 Exit 0 with a JSON summary on stdout; 2 for a usage error or a list that cannot be applied;
 1 with one line on stderr when the router refused, or nothing was changed for safety.`;
@@ -69,8 +77,9 @@ const VALUE_OPTIONS = [
   "--previous-env",
   "--previous",
   "--backup-config",
+  "--revert-after",
 ];
-const FLAGS = ["--dry-run", "--verbose", "--adopt", "--accept-unsaved"];
+const FLAGS = ["--dry-run", "--verbose", "--adopt", "--accept-unsaved", "--no-revert"];
 
 export class UsageError extends Error {}
 
@@ -126,7 +135,18 @@ export function parseCliArgs(argv: string[]): CliArgs {
     adopt: flags.has("--adopt"),
     acceptUnsaved: flags.has("--accept-unsaved"),
     backupConfig,
+    revertAfterSeconds: revertAfter(values.get("--revert-after")),
+    noRevert: flags.has("--no-revert"),
   };
+}
+
+/** `--revert-after`: whole seconds, 60..3600 (`schedule at … +<1..3600>`, reference 37.1). */
+function revertAfter(value: string | undefined): number {
+  if (value === undefined) return 300;
+  const seconds = Number(value);
+  if (!/^\d+$/.test(value) || seconds < 60 || seconds > 3600)
+    throw new UsageError("--revert-after takes whole seconds, 60 to 3600");
+  return seconds;
 }
 
 /** The previous list only means something to apply, and comes from one place. */

@@ -5,15 +5,42 @@
  * verify with a second `show config`, restore the console settings, keep the previous saved
  * configuration in the spare file the user named, then `save`. On any error, undo what was
  * sent, newest first, and leave administrator mode without saving.
+ *
+ * Around the change (docs/rtx.md, "Changes that take themselves back"): nobody else in
+ * administrator mode (concurrent.ts); a revert armed before the first line (revert.ts); the
+ * result read over a new connection and compared with the first read (confirm.ts) before the
+ * schedule is cancelled, the change confirmed and saved; the saved text checked for our schedule.
  */
-import { ConsoleChange, consoleChanges, parseConsoleSettings } from "./console-settings";
+import {
+  ConsoleChange,
+  consoleChanges,
+  ConsoleSettings,
+  parseConsoleSettings,
+  restoreLine,
+} from "./console-settings";
+import { describeUser, foreignChanges, otherAdministrators, parseStatusUser } from "./concurrent";
+import { readFromNewConnection } from "./confirm";
 import {
   CommandRejectedError,
+  ConcurrentChangeError,
   ConnectionLostError,
+  ForeignSessionError,
+  RevertPendingError,
   RtxError,
   UnsafeConfigError,
   VerificationError,
 } from "./errors";
+import { capabilities, describeFirmware, Firmware, parseFirmware } from "./firmware";
+import {
+  chooseProtections,
+  checkSavedText,
+  DEFAULT_REVERT_SECONDS,
+  isOurSchedule,
+  Revert,
+  REVERT_SCHEDULE_ID,
+  RevertInfo,
+  scheduleWithId,
+} from "./revert";
 import { ConfigLine, indexByKey, makeLine, parseCommandList } from "./model";
 import { Plan, planApply, planRemove, SecureFilterOutcome } from "./plan";
 import { RtxSession, SessionOptions } from "./session";
@@ -39,6 +66,12 @@ export interface RunOptions extends SessionOptions {
   acceptUnsaved?: boolean;
   /** A spare saved-configuration file (1..4) to copy the boot configuration into before saving. */
   backupConfig?: string;
+  /** The window after which an unconfirmed change takes itself back (default 300 s). */
+  revertAfterSeconds?: number;
+  /** Change firmware that has no way back (neither rollback timer nor relative schedule). */
+  noRevert?: boolean;
+  /** How often the first session reads while it waits for a revert (default 5 s). */
+  revertPollMs?: number;
 }
 
 /** What the previous list was, in the summary (never the lines: the summary must not grow). */
@@ -78,9 +111,13 @@ export interface Summary {
   unsavedChanges?: string[];
   /** Where the previous saved configuration was kept before this run's save. */
   backup?: { from: string; to: string };
+  /** The way back this run armed before its first change (absent when nothing changed). */
+  revert?: RevertInfo;
   saved: boolean;
   roundTrips: number;
   roundTripsByPhase: Record<string, number>;
+  /** Milliseconds by phase (the second connection runs inside "confirm"). */
+  durationByPhaseMs: Record<string, number>;
   showConfigReads: number;
   durationMs: number;
 }
@@ -97,6 +134,7 @@ async function sendConfigLine(session: RtxSession, line: string): Promise<void> 
 /** Console settings we change for the session and must put back before saving or leaving. */
 class ConsoleGuard {
   private applied: ConsoleChange[] = [];
+  private initial: ConsoleSettings = {};
 
   constructor(private readonly session: RtxSession) {}
 
@@ -105,6 +143,7 @@ class ConsoleGuard {
     let output = await this.session.command("show config | grep console");
     if (findErrorLine(output)) output = await this.session.command("show config");
     const settings = parseConsoleSettings(output);
+    this.initial = settings;
     // The width the router prints at now: a setting left by an earlier, interrupted run counts.
     if (settings.columns !== undefined) this.session.columns = Number(settings.columns);
     for (const change of consoleChanges(settings)) {
@@ -121,6 +160,21 @@ class ConsoleGuard {
       }
     }
     return false;
+  }
+
+  /**
+   * The saved configuration's console settings are the ones to put back: a running value that
+   * differs from it is what an interrupted run of ours left (it never saves them).
+   */
+  restoreToSaved(saved: ConfigLine[]): void {
+    const want = parseConsoleSettings(saved.map((l) => l.text).join("\n"));
+    for (const setting of ["lines", "columns", "character"] as const) {
+      if (want[setting] === this.initial[setting]) continue;
+      const change = this.applied.find((c) => c.setting === setting);
+      const restore = restoreLine(setting, want[setting]);
+      if (change) change.restore = restore;
+      else this.applied.unshift({ setting, set: [], restore });
+    }
   }
 
   /** Puts back every setting we changed, newest first. */
@@ -148,9 +202,19 @@ class Run {
   readonly sentSteps: Step[] = [];
   /** A `tunnel select N` was sent and not yet closed. */
   openContext = false;
+  /** The error was handled where it arose (session closed, message complete). */
+  done = false;
   reads = 0;
   /** The router's configuration as last read. */
   current: ConfigLine[] = [];
+  /** The configuration as first read: what a concurrent change is measured against. */
+  firstRead: ConfigLine[] = [];
+  /** Our schedule line left by an earlier run that was cut before its save. */
+  leftover: ConfigLine | null = null;
+  revert: Revert | null = null;
+  revertInfo: RevertInfo | undefined;
+  /** Round trips of the second connection. */
+  secondRoundTrips = 0;
 
   constructor(
     session: RtxSession,
@@ -170,6 +234,11 @@ class Run {
     const error = findErrorLine(output);
     if (error) throw new RtxError(`"show config" failed: ${error}`);
     this.current = parseShowConfig(output, { columns: this.session.columns });
+    return this.plan();
+  }
+
+  /** The plan against the configuration last read. */
+  plan(): Plan {
     return this.options.action === "apply"
       ? planApply(this.options.commands, this.current, {
           previous: this.options.previous?.commands,
@@ -178,10 +247,185 @@ class Run {
       : planRemove(this.options.commands, this.current);
   }
 
-  /** The boot configuration's file number, from `show environment` ("0" when it names none). */
-  async readBootFile(): Promise<string> {
+  /** The boot configuration's file number ("0" when it names none) and the firmware. */
+  async readEnvironment(): Promise<{ boot: string; firmware: Firmware | null }> {
     const output = await this.session.command("show environment", this.options.longTimeoutMs);
-    return bootConfigFile(output) ?? "0";
+    return { boot: bootConfigFile(output) ?? "0", firmware: parseFirmware(output) };
+  }
+
+  /** Refuses, before anything but reads, when another session is in administrator mode. */
+  async checkOtherSessions(): Promise<void> {
+    const output = await this.session.command("show status user");
+    const others = otherAdministrators(parseStatusUser(output));
+    if (others.length === 0) return;
+    throw new ForeignSessionError(
+      `another session is in administrator mode: ${others.map(describeUser).join("; ")} ` +
+        "(show status user); someone may be editing, so this run changes nothing. " +
+        "Try again when they have left administrator mode",
+    );
+  }
+
+  /** Our leftover schedule (id and command), or a refusal when someone else's holds our id. */
+  findLeftover(): void {
+    const line = scheduleWithId(this.current, REVERT_SCHEDULE_ID);
+    if (!line) return;
+    if (!isOurSchedule(line)) {
+      throw new UnsafeConfigError(
+        `schedule id ${REVERT_SCHEDULE_ID} holds "${line.text}", which is not this client's; it ` +
+          "needs that id for the revert it arms before changing anything. Free the id on the router",
+      );
+    }
+    this.leftover = line;
+    this.log(`found our schedule of an earlier, interrupted run: "${line.text}"`);
+  }
+
+  /** Arms the way back before the first change; refuses firmware with none unless opted out. */
+  async arm(firmware: Firmware | null, bootFile: string): Promise<void> {
+    const seconds = this.options.revertAfterSeconds ?? DEFAULT_REVERT_SECONDS;
+    const noRevert = this.options.noRevert === true;
+    const kinds = chooseProtections(capabilities(firmware), firmware, noRevert);
+    this.revert = new Revert(this.session, kinds, seconds, bootFile);
+    this.revertInfo = {
+      protections: kinds,
+      windowSeconds: seconds,
+      firmware: describeFirmware(firmware),
+      ...(kinds.includes("schedule") ? { scheduleId: REVERT_SCHEDULE_ID } : {}),
+      ...(kinds.length === 0 ? { optedOut: true } : {}),
+      ...(this.leftover ? { leftover: true } : {}),
+    };
+    await this.revert.arm();
+    this.log(
+      kinds.length > 0
+        ? `armed ${kinds.join(" and ")}: the router reverts by itself at ${this.revert.describeTime()} unless confirmed`
+        : "no way back on this firmware (--no-revert)",
+    );
+  }
+
+  /** Keys this run set or removed: a change there is ours, not someone else's. */
+  private ourKeys(): Set<string> {
+    return new Set(
+      this.sentSteps.map(
+        (step) => makeLine(step.line.replace(/^no\s+/i, ""), step.context ?? null).key,
+      ),
+    );
+  }
+
+  /**
+   * A new connection reads the configuration: it must hold what we intended, and nothing that
+   * is not ours may have changed since the first read. Throws (already handled) otherwise.
+   */
+  async confirmFromNewConnection(): Promise<void> {
+    let lines: ConfigLine[];
+    try {
+      const read = await readFromNewConnection(this.options, this.options.longTimeoutMs);
+      this.secondRoundTrips += read.roundTrips;
+      lines = read.lines;
+    } catch (error) {
+      throw await this.leaveToRevert(
+        `cannot open a new connection to confirm the change (${this.session.safe((error as Error).message)}); ` +
+          "the change may have cut the management path, so it was not confirmed",
+      );
+    }
+    const foreign = foreignChanges(
+      this.firstRead,
+      lines,
+      this.ourKeys(),
+      (l) => /^console$/i.test(l.tokens[0] ?? "") || l.key === `|schedule at ${REVERT_SCHEDULE_ID}`,
+    );
+    if (foreign.length > 0) throw await this.backOutConcurrent(foreign);
+    this.current = lines;
+    const again = this.plan();
+    if (allSteps(again).length > 0) {
+      throw new VerificationError(
+        `the configuration read over a new connection does not hold what was sent (${renderWithContexts(allSteps(again)).join("; ")})`,
+      );
+    }
+    if (this.revertInfo) this.revertInfo.confirmedFrom = "second-connection";
+  }
+
+  settleRevert(revert: Revert, complete: boolean): Promise<string> {
+    return settleRevertOf(this, revert, complete);
+  }
+
+  /** Someone changed lines that are not ours: take ours back now, keep theirs, save nothing. */
+  private async backOutConcurrent(foreign: string[]): Promise<Error> {
+    this.session.phase = "undo";
+    const outcome = await this.undo();
+    let kept = "";
+    if (!this.session.isClosed && !/incomplete/.test(outcome)) {
+      await this.revert?.disarm();
+      await this.guard.restore();
+      await this.session.close();
+      kept = "; the revert was cancelled so their change stays as they left it (unsaved)";
+    } else if (this.revert?.revertsAt) {
+      kept = `; the router reverts by itself at ${this.revert.describeTime()}, which takes their unsaved change back too`;
+    }
+    this.session.destroy();
+    this.done = true;
+    return new ConcurrentChangeError(
+      this.session.safe(
+        `lines that are not ours changed while this run worked (${foreign.join(", ")}): someone ` +
+          `else is editing, so this run ${outcome.replace(/; nothing was saved$/, "")} and saved nothing${kept}`,
+      ),
+    );
+  }
+
+  /** Whether a configuration still holds any of the lines this run sent. */
+  private holdsOurs(lines: ConfigLine[]): boolean {
+    const byKey = indexByKey(lines);
+    return this.sentSteps.some((step) => {
+      const removing = /^no\s/i.test(step.line);
+      const setting = makeLine(step.line.replace(/^no\s+/i, ""), step.context ?? null);
+      const shown = byKey.get(setting.key);
+      return removing ? shown === undefined : shown?.norm === setting.norm;
+    });
+  }
+
+  /**
+   * Not confirmed: the armed revert takes the change back. Waits on the first session (its
+   * flows survive a filter change) until the change is gone, then leaves without saving.
+   */
+  async leaveToRevert(reason: string): Promise<Error> {
+    this.session.phase = "revert";
+    const revert = this.revert;
+    let outcome: string;
+    if (!revert?.revertsAt) {
+      const undone = await this.undo();
+      outcome = `no revert was armed (--no-revert), so it was undone from the first session: ${undone}`;
+    } else {
+      const when = revert.describeTime();
+      const seen = await this.waitForRevert(revert.revertsAt);
+      outcome = `the router reverts by itself at ${when} (${revert.kinds.join(" and ")}); ${seen}`;
+    }
+    if (!this.session.isClosed) {
+      try {
+        await this.guard.restore();
+        await this.session.close();
+      } catch (error) {
+        this.log(`close: ${(error as Error).message}`);
+      }
+    }
+    this.session.destroy();
+    this.done = true;
+    return new RevertPendingError(this.session.safe(`${reason}. ${outcome}; nothing was saved`));
+  }
+
+  private async waitForRevert(at: Date): Promise<string> {
+    const poll = this.options.revertPollMs ?? 5000;
+    const deadline = at.getTime() + Math.max(30000, poll * 4);
+    while (!this.session.isClosed) {
+      try {
+        const output = await this.session.command("show config", this.options.longTimeoutMs);
+        const lines = parseShowConfig(output, { columns: this.session.columns });
+        if (!this.holdsOurs(lines)) return "the first session saw the change taken back";
+      } catch (error) {
+        this.log(`while waiting for the revert: ${(error as Error).message}`);
+      }
+      if (Date.now() > deadline)
+        return "the first session still saw the change after the window: check the router";
+      await new Promise((r) => setTimeout(r, poll));
+    }
+    return "the first session is gone, so the revert could not be watched";
   }
 
   /**
@@ -189,6 +433,7 @@ class Run {
    * way our lists do not explain: `save` would make someone's unsaved work permanent too.
    */
   async checkUnsaved(bootFile: string): Promise<string[]> {
+    const leftover = this.leftover ? [this.leftover] : [];
     const output = await this.session.commandWithPasswords(
       `show config ${bootFile}`,
       this.options.longTimeoutMs,
@@ -205,7 +450,9 @@ class Run {
       );
     }
     const saved = parseShowConfig(output, { columns: this.session.columns });
+    this.guard.restoreToSaved(saved);
     const ours = [
+      ...leftover,
       ...parseCommandList(this.options.commands),
       ...parseCommandList(this.options.previous?.commands ?? []),
     ];
@@ -220,6 +467,26 @@ class Run {
       );
     }
     return foreign;
+  }
+
+  /** Whether the running configuration differs from the saved one by our lines only. */
+  async oursUnsaved(bootFile: string): Promise<boolean> {
+    const output = await this.session.commandWithPasswords(
+      `show config ${bootFile}`,
+      this.options.longTimeoutMs,
+    );
+    if (findErrorLine(output)) return false;
+    const saved = parseShowConfig(output, { columns: this.session.columns });
+    this.guard.restoreToSaved(saved);
+    const ours = [
+      ...parseCommandList(this.options.commands),
+      ...parseCommandList(this.options.previous?.commands ?? []),
+    ];
+    const changes = unsavedChanges(this.current, saved);
+    const foreign = unexplained(changes, this.current, saved, ours);
+    if (changes.length === 0 || foreign.length > 0) return false;
+    this.log(`${changes.length} unsaved change(s) of an earlier run of ours: saving them`);
+    return true;
   }
 
   /** `copy config BOOT SPARE`: the way back to the configuration as it was saved before us. */
@@ -267,6 +534,26 @@ class Run {
     );
   }
 
+  /** Reads the saved file back: it must not hold our schedule (it would fire after a restart). */
+  async checkSaved(bootFile: string): Promise<void> {
+    const output = await this.session.commandWithPasswords(
+      `show config ${bootFile}`,
+      this.options.longTimeoutMs,
+    );
+    if (findErrorLine(output)) {
+      // Older firmware cannot show a saved file: the running text just saved is checked instead.
+      const running = await this.session.command("show config", this.options.longTimeoutMs);
+      const lines = parseShowConfig(running, { columns: this.session.columns });
+      checkSavedText(lines, REVERT_SCHEDULE_ID, "(the running configuration just saved)");
+      return;
+    }
+    checkSavedText(
+      parseShowConfig(output, { columns: this.session.columns }),
+      REVERT_SCHEDULE_ID,
+      bootFile,
+    );
+  }
+
   async save(): Promise<void> {
     const output = await this.session.command("save", this.options.longTimeoutMs);
     const error = findErrorLine(output);
@@ -300,8 +587,15 @@ class Run {
 
   /** Undo, restore the console, leave admin mode answering N, log out. */
   async cleanUpAfter(error: Error): Promise<Error> {
+    if (this.done) return error;
     this.session.phase = "undo";
-    const outcome = await this.undo();
+    let outcome = await this.undo();
+    const complete = !/incomplete|connection is gone/.test(outcome);
+    const revert = this.revert;
+    if (revert?.revertsAt && !this.session.isClosed && !complete) {
+      return this.leaveToRevert(this.session.safe(`${error.message}; ${outcome}`));
+    }
+    if (revert?.revertsAt) outcome += await this.settleRevert(revert, complete);
     if (!this.session.isClosed) {
       try {
         await this.guard.restore();
@@ -319,6 +613,28 @@ class Run {
       ? new ConnectionLostError(message)
       : new RtxError(message);
   }
+}
+
+/**
+ * After an undo: a complete undo (and no earlier run's leftover to take back) cancels the revert;
+ * otherwise it stays armed. Returns what to add to the message.
+ */
+async function settleRevertOf(run: Run, revert: Revert, complete: boolean): Promise<string> {
+  const session = run.session;
+  if (!session.isClosed && complete && !run.leftover) {
+    try {
+      await revert.disarm();
+      return "; the armed revert was cancelled";
+    } catch (error) {
+      run.log(`cancelling the revert: ${(error as Error).message}`);
+    }
+  }
+  if (revert.scheduleArmed) {
+    return `; the router reverts by itself at ${revert.describeTime()} (schedule at ${revert.id})`;
+  }
+  return session.isClosed
+    ? "; the rollback timer stops when the session ends, so check the router"
+    : `; the rollback timer takes it back at ${revert.describeTime()}`;
 }
 
 function previousInfo(previous: PreviousList): PreviousInfo {
@@ -347,26 +663,51 @@ export async function runRtx(options: RunOptions): Promise<Summary> {
   try {
     session.phase = "admin";
     await session.enterAdmin();
+    session.phase = "users";
+    await run.checkOtherSessions();
     session.phase = "console";
     await run.guard.prepare();
     session.phase = "read";
     plan = await run.readPlan();
-    const changing = allSteps(plan).length > 0;
+    run.firstRead = run.current;
+    run.findLeftover();
+    let changing = allSteps(plan).length > 0 || run.leftover !== null;
+    let firmware: Firmware | null = null;
+    if (!changing && !options.dryRun) {
+      session.phase = "unsaved";
+      // Nothing to send, but a run cut between cancelling its schedule and saving leaves our
+      // lines unsaved: they are saved now (with the same protection), or lost at the next restart.
+      const environment = await run.readEnvironment();
+      changing = await run.oursUnsaved(environment.boot);
+    }
     if (changing) {
-      record.bootConfig = await run.readBootFile();
+      const environment = await run.readEnvironment();
+      record.bootConfig = environment.boot;
+      firmware = environment.firmware;
       const accepted = await run.checkUnsaved(record.bootConfig);
       if (accepted.length > 0) record.unsavedChanges = accepted;
     }
     if (changing && !options.dryRun) {
+      session.phase = "arm";
+      await run.arm(firmware, record.bootConfig ?? "0");
+      if (run.leftover) {
+        // The earlier run's schedule could have run before ours replaced it: plan again.
+        session.phase = "read";
+        plan = await run.readPlan();
+        run.firstRead = run.current;
+      }
       session.phase = "change";
       await run.send(allSteps(plan));
       session.phase = "verify";
       await run.verify();
+      session.phase = "confirm";
+      await run.confirmFromNewConnection();
     }
     session.phase = "console";
     await run.guard.restore();
     if (changing && !options.dryRun) {
       session.phase = "save";
+      await run.revert?.cancelSchedule();
       const boot = record.bootConfig ?? "0";
       if (options.backupConfig) {
         await run.backup(boot, options.backupConfig);
@@ -374,6 +715,7 @@ export async function runRtx(options: RunOptions): Promise<Summary> {
       }
       await run.save();
       saved = true;
+      await run.checkSaved(boot);
     }
     session.phase = "close";
     await session.close();
@@ -384,7 +726,8 @@ export async function runRtx(options: RunOptions): Promise<Summary> {
     }
     throw await run.cleanUpAfter(error as Error);
   }
-  const roundTrips = Object.values(session.roundTrips).reduce((a, b) => a + b, 0);
+  const roundTrips =
+    Object.values(session.roundTrips).reduce((a, b) => a + b, 0) + run.secondRoundTrips;
   return {
     action: options.action,
     host: options.host,
@@ -399,10 +742,15 @@ export async function runRtx(options: RunOptions): Promise<Summary> {
     skipped: plan.skipped,
     secureFilter: plan.secureFilter,
     ...record,
+    ...(run.revertInfo ? { revert: run.revertInfo } : {}),
     saved,
     roundTrips,
-    roundTripsByPhase: { ...session.roundTrips },
+    roundTripsByPhase: {
+      ...session.roundTrips,
+      ...(run.secondRoundTrips ? { "second-connection": run.secondRoundTrips } : {}),
+    },
     showConfigReads: run.reads,
+    durationByPhaseMs: { ...session.phaseMs },
     durationMs: Date.now() - started,
   };
 }

@@ -27,7 +27,7 @@ export function parseConsoleSettings(output: string): ConsoleSettings {
   return settings;
 }
 
-function restoreLine(setting: keyof ConsoleSettings, original: string | undefined): string {
+export function restoreLine(setting: keyof ConsoleSettings, original: string | undefined): string {
   return original === undefined ? `no console ${setting}` : `console ${setting} ${original}`;
 }
 

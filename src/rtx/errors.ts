@@ -56,3 +56,12 @@ export function redact(text: string, secrets: Array<string | undefined>): string
   }
   return out;
 }
+
+/** Another session is in administrator mode: someone may be editing; nothing was typed but reads. */
+export class ForeignSessionError extends UnsafeConfigError {}
+
+/** Lines that are not ours changed while we worked; ours were taken back, nothing was saved. */
+export class ConcurrentChangeError extends RtxError {}
+
+/** The change was not confirmed; the router takes it back by itself (or already did). */
+export class RevertPendingError extends RtxError {}

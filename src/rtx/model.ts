@@ -55,6 +55,7 @@ const KEY_SHAPES: Array<[string[], number]> = [
   [["tunnel", "endpoint", "name"], 3],
   [["tunnel", "enable"], 2],
   [["console"], 2],
+  [["schedule", "at"], 3],
 ];
 
 export function contextLabel(context: Context | null): string {

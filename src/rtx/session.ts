@@ -62,7 +62,21 @@ const LEGACY_ALGORITHMS = {
 export class RtxSession {
   /** Commands sent and answered, by phase label. */
   readonly roundTrips: Record<string, number> = {};
-  phase = "session";
+  /** Milliseconds spent in each phase label (the time between its start and the next phase). */
+  readonly phaseMs: Record<string, number> = {};
+  private phaseName = "session";
+  private phaseStarted = Date.now();
+
+  get phase(): string {
+    return this.phaseName;
+  }
+
+  set phase(name: string) {
+    const now = Date.now();
+    this.phaseMs[this.phaseName] = (this.phaseMs[this.phaseName] ?? 0) + now - this.phaseStarted;
+    this.phaseName = name;
+    this.phaseStarted = now;
+  }
   /** The console width output is printed at (80 until we change it). */
   columns = 80;
   mode: "user" | "admin" = "user";

@@ -378,6 +378,10 @@ for (const mode of ["isatap", "native"] as const) {
       const chosen = { ...config.rtx, adopt: true, backupConfig: 2 };
       assert.match(rtxCommandLine("apply", chosen), / --adopt --backup-config 2$/);
       assert.match(rtxCommandLine("remove", chosen), /--commands - --backup-config 2$/);
+      // The revert window and the opt-out pass through only when the stack sets them.
+      assert.ok(!/--revert-after|--no-revert/.test(String(push.inputs.update)));
+      const revert = { ...config.rtx, revertAfterSeconds: 600, noRevert: true };
+      assert.match(rtxCommandLine("apply", revert), / --revert-after 600 --no-revert$/);
       assert.strictEqual(push.inputs.addPreviousOutputInEnv, true);
       assert.deepStrictEqual(secretValue(push.inputs.environment), {
         RTX_PASSWORD: TEST_SECRETS.rtxPassword,

@@ -14,7 +14,7 @@ describe("rtx client on the rendered example stacks", function () {
   afterEach(async () => h && (await h.rtx.stop()));
 
   for (const stack of ["Pulumi.example-isatap.yaml", "Pulumi.example-native.yaml"]) {
-    it(`${stack}: a re-apply costs one show config and no change`, async () => {
+    it(`${stack}: a re-apply costs one show config (and the saved file's) and no change`, async () => {
       const { config, problems } = loadStackFile(path.join(STACKS, stack));
       assert.ok(config, JSON.stringify(problems));
       const commands = renderSite(config).rtx.commands;
@@ -38,6 +38,8 @@ describe("rtx client on the rendered example stacks", function () {
         "console",
         "read",
         "session",
+        "unsaved",
+        "users",
       ]);
       assert.strictEqual(again.roundTripsByPhase.read, 1);
       assert.strictEqual(removed.saved, true);

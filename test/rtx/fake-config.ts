@@ -99,6 +99,8 @@ const RULES: Rule[] = [
     check: (t) => /^(en\.ascii|ja\.sjis|ja\.utf8|ascii|sjis)$/.test(t[2]),
   },
   { words: ["console", "prompt"], min: 3, max: 3 },
+  // 37.1: `schedule at <id> … <command>`; the console checks the relative form and the command.
+  { words: ["schedule", "at"], min: 5, max: 200, check: (t) => IS_NUMBER(t[2]) },
 ];
 
 /** `no` forms: the key, plus the optional parameters the positive form allows (ignored). */
@@ -121,7 +123,7 @@ export function validate(tokens: string[], context: Context | null): ConsoleErro
   if (rule.inTunnel && !context) return "no-tunnel-selected";
   if (negated) {
     const exact = NO_EXACT.some((w) => w.every((x, i) => x === "*" || body[i] === x));
-    const needsId = ["route", "keepalive", "filter", "enable"].includes(rule.words[1]);
+    const needsId = ["route", "keepalive", "filter", "enable", "at"].includes(rule.words[1]);
     const keyLength = exact ? 5 : rule.words.length + (needsId ? 1 : 0);
     if (body.length < keyLength || body.length > (exact ? 5 : rule.max)) return "parameter-count";
     return null;

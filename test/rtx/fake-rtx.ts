@@ -11,6 +11,19 @@ import { Context } from "../../src/rtx/model";
 import { tokenize } from "../../src/rtx/normalize";
 import { displayWidth } from "../../src/rtx/show-config";
 import { ConsoleError, FakeConfig, validate } from "./fake-config";
+import {
+  fakeHasRelativeSchedule,
+  fakeHasRollback,
+  fakeSchedulable,
+  FakeClock,
+  Firmware,
+  parseFirmware,
+  parseLoad,
+  parseRelativeSchedule,
+  RollbackTimer,
+  showStatusUser,
+  StatusUser,
+} from "./fake-revert";
 import { showIpRoute, showStatusTunnel } from "./fake-status";
 import { encodeShiftJis } from "./sjis";
 
@@ -40,6 +53,15 @@ export interface FakeRtxOptions {
   wrapAtFullWidth?: boolean;
   /** Lines newer firmware keeps but never prints in `show config`, being its defaults. */
   hiddenDefaults?: string[];
+  /** Model and revision, e.g. "RTX1210 Rev.14.01.42" (the default): what it has, fake-revert.ts. */
+  firmware?: string;
+  /** Real milliseconds per router millisecond for timers (default 1; 0.002 runs 300 s in 0.6 s). */
+  timeScale?: number;
+  /**
+   * A lock-out: while the running `ipv6 <IF> secure filter in` list of this interface differs from
+   * the saved one, new connections are cut before the SSH handshake ends (sessions already open stay).
+   */
+  lockOutOnWanChange?: string;
 }
 
 export interface Faults {
@@ -51,6 +73,10 @@ export interface Faults {
   dropAfter?: string;
   /** `save` takes this long. */
   saveDelayMs?: number;
+  /** Drop the connection without answering after this many configuration lines (all sessions). */
+  dropAfterConfigLines?: number;
+  /** Called with each line a console receives, before it runs (a concurrent change, a test probe). */
+  onCommand?: (line: string) => void;
 }
 
 const MESSAGES: Record<
@@ -79,8 +105,8 @@ const MESSAGES: Record<
   },
 };
 
-const HEADER = [
-  "# RTX1210 Rev.14.01.42 (Tue Jan 10 10:00:00 2023)",
+const header = (firmware: string) => [
+  `# ${firmware} (Tue Jan 10 10:00:00 2023)`,
   "# MAC Address : 00:a0:de:00:00:01, 00:a0:de:00:00:02, 00:a0:de:00:00:03",
   "# Memory 256Mbytes, 3LAN, 1BRI",
   "# Reporting Date: Jan 1 00:00:00 2024",
@@ -98,18 +124,59 @@ class Console {
   private pages: string[][] = [];
   private dirty = false;
   private queue: Promise<void> = Promise.resolve();
+  /** This console's rollback timer (56.7.31: one per console). */
+  rollback: RollbackTimer | null = null;
+  readonly login: StatusUser;
 
   constructor(
     private readonly rtx: FakeRtx,
     private readonly stream: ServerChannel,
     private readonly client: Connection,
-  ) {}
+  ) {
+    this.login = {
+      name: rtx.user,
+      connection: `ssh${rtx.consoles.size + 1}`,
+      login: new Date(),
+      admin: false,
+      address: "127.0.0.1",
+    };
+  }
 
   begin(): void {
+    this.rtx.consoles.add(this);
+    // However the session ends — `quit`, `exit` or a drop — the timer stops: the reference names
+    // logging out (56.7.31); a drop is not documented, and the fake takes the pessimistic side.
+    this.client.on("close", () => {
+      this.stopRollback();
+      this.rtx.consoles.delete(this);
+    });
     this.write(
-      `\r\nRTX1210 Rev.14.01.42 (Tue Jan 10 10:00:00 2023)\r\n  Copyright (c) 1994-2023 Yamaha Corporation.\r\n\r\n`,
+      `\r\n${this.rtx.firmwareText} (Tue Jan 10 10:00:00 2023)\r\n  Copyright (c) 1994-2023 Yamaha Corporation.\r\n\r\n`,
     );
     this.write(this.prompt());
+  }
+
+  stopRollback(): void {
+    if (!this.rollback) return;
+    this.rtx.clock.cancel(this.rollback.timer);
+    this.rollback = null;
+  }
+
+  /** 56.7.31: at expiry the configuration goes back to the moment the timer started. */
+  private startRollback(seconds: number): void {
+    this.stopRollback();
+    const snapshot = this.rtx.running.clone();
+    const timer = this.rtx.clock.after(seconds, () => {
+      this.rollback = null;
+      this.rtx.rollbacksFired++;
+      this.rtx.replaceRunning(snapshot.clone());
+    });
+    this.rollback = { timer, snapshot };
+  }
+
+  /** Ends the connection as a cut would: no answer, no logout. */
+  drop(): void {
+    this.client.end();
   }
 
   private get language(): "en" | "ja" {
@@ -155,6 +222,7 @@ class Console {
       return;
     }
     this.rtx.received.push(line);
+    this.rtx.faults.onCommand?.(line);
     if (this.state === "password") return this.onPassword(line);
     if (this.state === "file-password") return this.onFilePassword(line);
     if (this.state === "question") return this.onQuestion(line);
@@ -168,6 +236,7 @@ class Console {
     this.state = "line";
     if (line === this.rtx.adminPassword) this.admin = true;
     else this.write(`${MESSAGES[this.language].password}\r\n`);
+    this.login.admin = this.admin;
     this.write(this.prompt());
   }
 
@@ -189,12 +258,16 @@ class Console {
   private onQuestion(line: string): void {
     this.write(`${line}\r\n`);
     this.state = "line";
-    if (/^y/i.test(line)) this.rtx.saved = this.rtx.running.clone();
+    if (/^y/i.test(line)) {
+      this.rtx.saved = this.rtx.running.clone();
+      this.rtx.noteSaved();
+    }
     this.leaveAdmin();
   }
 
   private leaveAdmin(): void {
     this.admin = false;
+    this.login.admin = false;
     this.context = null;
     this.dirty = false;
     this.write(this.prompt());
@@ -220,6 +293,7 @@ class Console {
     const copy = /^copy config ([0-4](?:\.[12])?) ([0-4])$/.exec(line);
     if (copy) return this.copyConfig(copy[1], copy[2]);
     if (line === "save") return this.save();
+    if (this.revertCommand(line)) return;
     const selected =
       /^(tunnel|pp) select (\S+)$/.exec(line) ?? /^no (tunnel|pp) select$/.exec(line);
     if (selected) {
@@ -239,6 +313,7 @@ class Console {
     if (this.rtx.faults.ignore === line) return this.write(this.prompt());
     this.rtx.running.apply(tokens, this.context);
     this.dirty = true;
+    if (this.countLine() === "closed") return;
     if (this.rtx.faults.dropAfter === line) {
       this.rtx.faults.dropAfter = undefined;
       this.client.end();
@@ -247,7 +322,94 @@ class Console {
     this.write(this.prompt());
   }
 
+  /**
+   * `show status user`, `rollback timer`, `confirm`, `load`, `schedule at … +s`, `restart`:
+   * answered here (true), or not one of them (false). Missing commands answer as old firmware does.
+   */
+  private revertCommand(line: string): boolean {
+    const answer = this.revertAnswer(line);
+    if (answer === null) return false;
+    if (answer !== "closed")
+      this.write(answer === "" ? this.prompt() : `${answer}\r\n${this.prompt()}`);
+    return true;
+  }
+
+  /** The output of one of those commands ("" when silent), or null when the line is not one. */
+  private revertAnswer(line: string): string | "closed" | null {
+    const message = MESSAGES[this.language];
+    if (line === "show status user")
+      return showStatusUser(this.rtx.logins(), this.login).join("\r\n");
+    const isRollback = /^rollback\b/.test(line) || line === "confirm" || /^load\b/.test(line);
+    if (isRollback && !fakeHasRollback(this.rtx.firmware)) return message["invalid-command"];
+    if ((isRollback || line === "restart") && !this.admin) return message["invalid-command"];
+    const timer = /^rollback timer (\S+)$/.exec(line);
+    if (timer) {
+      const seconds = Number(timer[1]);
+      if (!/^\d+$/.test(timer[1]) || seconds < 1 || seconds > 21474836)
+        return message["invalid-parameter"];
+      this.startRollback(seconds);
+      return this.countLine();
+    }
+    if (/^rollback\b/.test(line)) return message["parameter-count"];
+    if (line === "confirm") {
+      this.stopRollback();
+      return "";
+    }
+    const load = parseLoad(line);
+    if (load === "invalid-parameter") return message["invalid-parameter"];
+    if (load) {
+      if (!this.rtx.savedFiles.has(load.file)) return message["invalid-parameter"];
+      this.rtx.load(load.file, this);
+      if (load.rollbackSeconds !== undefined) this.startRollback(load.rollbackSeconds);
+      this.dirty = true;
+      return "";
+    }
+    if (line === "restart") {
+      this.rtx.restart();
+      return "closed";
+    }
+    if (/^schedule at \S+ \+/.test(line)) return this.scheduleRelative(line);
+    const cancel = /^no schedule at (\d+)$/.exec(line);
+    if (cancel && this.admin) {
+      this.rtx.running.apply(["no", "schedule", "at", cancel[1]], null);
+      this.rtx.cancelSchedule(cancel[1]);
+      this.dirty = true;
+      return this.countLine();
+    }
+    return null;
+  }
+
+  /** 37.1: `schedule at <id> +<1..3600> * <command>`, on firmware that has the relative form. */
+  private scheduleRelative(line: string): string {
+    const message = MESSAGES[this.language];
+    if (!this.admin) return message["invalid-command"];
+    const schedule = parseRelativeSchedule(line);
+    const firmware = this.rtx.firmware;
+    if (
+      !schedule ||
+      !fakeHasRelativeSchedule(firmware) ||
+      schedule.seconds < 1 ||
+      schedule.seconds > 3600 ||
+      !fakeSchedulable(schedule.command, firmware)
+    )
+      return message["invalid-parameter"];
+    this.rtx.running.apply(line.split(" "), null);
+    this.rtx.armSchedule(schedule.id, schedule.seconds, schedule.command);
+    this.dirty = true;
+    return this.countLine();
+  }
+
+  /** Counts a configuration line; drops the connection after the k-th (`dropAfterConfigLines`). */
+  private countLine(): "" | "closed" {
+    this.rtx.configLines++;
+    if (this.rtx.configLines !== this.rtx.faults.dropAfterConfigLines) return "";
+    this.rtx.faults.dropAfterConfigLines = undefined;
+    this.drop();
+    return "closed";
+  }
+
   private exit(): void {
+    this.stopRollback();
     if (!this.admin) {
       this.stream.close();
       this.client.end();
@@ -279,8 +441,8 @@ class Console {
     const boot = this.rtx.bootFile;
     this.write(
       [
-        "RTX1210 BootROM Ver. 1.04",
-        "RTX1210 Rev.14.01.42 (Tue Jan 10 10:00:00 2023)",
+        `${this.rtx.firmware.model} BootROM Ver. 1.04`,
+        `${this.rtx.firmwareText} (Tue Jan 10 10:00:00 2023)`,
         "CPU:   1%(5sec)   1%(1min)   1%(5min)    Memory:  23% used",
         `Exec. Firmware: exec0  Exec. Config. File: config${boot}`,
         `Default Firmware: exec0  Default Config. File: config${boot}`,
@@ -309,9 +471,11 @@ class Console {
   private async save(): Promise<void> {
     if (!this.admin)
       return this.write(`${MESSAGES[this.language]["invalid-command"]}\r\n${this.prompt()}`);
+    this.stopRollback();
     if (this.rtx.faults.saveDelayMs)
       await new Promise((r) => setTimeout(r, this.rtx.faults.saveDelayMs));
     this.rtx.saved = this.rtx.running.clone();
+    this.rtx.noteSaved();
     this.rtx.saves++;
     this.dirty = false;
     const done = MESSAGES[this.language].save.replace("CONFIG0", `CONFIG${this.rtx.bootFile}`);
@@ -334,7 +498,7 @@ class Console {
       .lines()
       .filter((l) => !hidden.includes(l.trim()))
       .map((l) => (this.rtx.options.ownOptionOrder ? reorderOptions(l) : l));
-    let lines = [...HEADER, "#", ...settings];
+    let lines = [...header(this.rtx.firmwareText), "#", ...settings];
     if (grep !== null) lines = ["Searching ...", ...lines.filter((l) => l.includes(grep))];
     lines = lines.flatMap((l) => this.wrap(l));
     const pageLength = this.pageLength();
@@ -436,11 +600,89 @@ export class FakeRtx {
   saves = 0;
   execRefused = 0;
   extraChannelsRefused = 0;
+  /** Connections cut by the lock-out. */
+  lockedOut = 0;
+  /** Configuration lines applied, all consoles (what `dropAfterConfigLines` counts). */
+  configLines = 0;
+  rollbacksFired = 0;
+  /** Scheduled commands run, "id: command". */
+  readonly scheduleRuns: string[] = [];
+  /** Every configuration saved, in order (what no saved text may hold: our schedule). */
+  readonly savedTexts: string[] = [];
+  readonly consoles = new Set<Console>();
+  /** Logins that are not SSH consoles of the fake (a serial console, a telnet session). */
+  otherUsers: StatusUser[] = [];
+  readonly clock: FakeClock;
+  readonly firmwareText: string;
+  readonly firmware: Firmware;
+  /** Pending relative schedules by id. */
+  private readonly schedules = new Map<string, NodeJS.Timeout>();
   private server: Server | null = null;
 
   constructor(readonly options: FakeRtxOptions = {}) {
     this.running = new FakeConfig(options.config ?? []);
     this.savedFiles.set(this.bootFile, this.running.clone());
+    this.clock = new FakeClock(options.timeScale ?? 1);
+    this.firmwareText = options.firmware ?? "RTX1210 Rev.14.01.42";
+    this.firmware = parseFirmware(this.firmwareText);
+  }
+
+  /** Who `show status user` lists. */
+  logins(): StatusUser[] {
+    return [...this.otherUsers, ...[...this.consoles].map((c) => c.login)];
+  }
+
+  /** Schedule ids with a pending run. */
+  get pendingSchedules(): string[] {
+    return [...this.schedules.keys()];
+  }
+
+  /** 37.1: the command runs once, `seconds` from now, with no session. */
+  armSchedule(id: string, seconds: number, command: string): void {
+    this.cancelSchedule(id);
+    const timer = this.clock.after(seconds, () => {
+      this.schedules.delete(id);
+      this.scheduleRuns.push(`${id}: ${command}`);
+      this.runScheduled(command);
+    });
+    this.schedules.set(id, timer);
+  }
+
+  cancelSchedule(id: string): void {
+    this.clock.cancel(this.schedules.get(id));
+    this.schedules.delete(id);
+  }
+
+  /** A scheduled command: `load` (the only one the client schedules) or a configuration line. */
+  private runScheduled(command: string): void {
+    const load = parseLoad(command);
+    if (load && load !== "invalid-parameter" && this.savedFiles.has(load.file)) {
+      return this.load(load.file, null);
+    }
+    // Anything else (a syntax error shows only now, 37.1 note): logged and ignored by the fake.
+  }
+
+  /**
+   * `load <file>` (56.7.30): the running configuration becomes the file; a load without a timer
+   * stops the rollback timer — the fake stops every console's (a scheduled load has no console).
+   */
+  load(file: string, from: Console | null): void {
+    for (const console of this.consoles)
+      if (from === null || console === from) console.stopRollback();
+    this.replaceRunning((this.savedFiles.get(file) as FakeConfig).clone());
+  }
+
+  /** A new running configuration: a schedule whose line it lacks is no longer pending. */
+  replaceRunning(config: FakeConfig): void {
+    this.running = config;
+    for (const id of this.pendingSchedules) {
+      if (!config.lines().some((l) => l.startsWith(`schedule at ${id} `))) this.cancelSchedule(id);
+    }
+  }
+
+  /** Where a test stands after a save: every saved configuration text, for the schedule check. */
+  noteSaved(): void {
+    this.savedTexts.push(this.saved.lines().join("\n"));
   }
 
   /** The saved configuration the router boots from. */
@@ -467,9 +709,31 @@ export class FakeRtx {
     return this.hostKey.public.trim().split(/\s+/).slice(0, 2).join(" ");
   }
 
-  /** A router restart: the running configuration becomes the saved one. */
+  /**
+   * A router restart: every session ends, every timer and pending schedule stops (56.7.31 names
+   * restart as a stopper), the running configuration becomes the saved one, and a saved relative
+   * schedule counts again from boot (a saved `schedule at` line is configuration, 37.1).
+   */
   restart(): void {
+    for (const console of this.consoles) {
+      console.stopRollback();
+      console.drop();
+    }
+    this.clock.stopAll();
+    this.schedules.clear();
     this.running = this.saved.clone();
+    for (const line of this.running.lines()) {
+      const schedule = parseRelativeSchedule(line);
+      if (schedule) this.armSchedule(schedule.id, schedule.seconds, schedule.command);
+    }
+  }
+
+  /** The lock-out: the WAN list differs from the saved one. */
+  private get lockedOutNow(): boolean {
+    const wan = this.options.lockOutOnWanChange;
+    if (!wan) return false;
+    const list = `ipv6 ${wan} secure filter in`;
+    return this.running.find(list) !== this.saved.find(list);
   }
 
   async start(): Promise<number> {
@@ -481,6 +745,8 @@ export class FakeRtx {
   }
 
   async stop(): Promise<void> {
+    this.clock.stopAll();
+    for (const console of this.consoles) console.drop();
     await new Promise<void>((resolve) =>
       this.server ? this.server.close(() => resolve()) : resolve(),
     );
@@ -489,6 +755,11 @@ export class FakeRtx {
   private onClient(client: Connection): void {
     this.connections++;
     client.on("error", () => undefined);
+    if (this.lockedOutNow) {
+      this.lockedOut++;
+      client.end();
+      return;
+    }
     client.on("authentication", (ctx) => {
       if (ctx.method === "password" && ctx.username === this.user && ctx.password === this.password)
         ctx.accept();

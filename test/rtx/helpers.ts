@@ -31,30 +31,56 @@ export interface Harness {
   run(action: Action, extra?: Partial<RunOptions>): Promise<Summary>;
 }
 
+/**
+ * What every run must leave, whatever happened: no saved configuration holding our revert
+ * schedule (it would fire after every restart), and after a success none pending.
+ */
+function checkRevertInvariants(rtx: FakeRtx, succeeded: boolean): void {
+  for (const text of rtx.savedTexts) {
+    if (/^schedule at 99 \+/m.test(text))
+      throw new Error(`a saved configuration holds our revert schedule:\n${text}`);
+  }
+  if (succeeded && rtx.pendingSchedules.length > 0)
+    throw new Error(`a successful run left schedule(s) ${rtx.pendingSchedules.join(", ")} pending`);
+}
+
 export async function startFake(options: FakeRtxOptions = {}): Promise<Harness> {
   const rtx = new FakeRtx(options);
   const port = await rtx.start();
   const logs: string[] = [];
+  const checked = async (run: Promise<Summary>): Promise<Summary> => {
+    let summary: Summary;
+    try {
+      summary = await run;
+    } catch (error) {
+      checkRevertInvariants(rtx, false);
+      throw error;
+    }
+    checkRevertInvariants(rtx, true);
+    return summary;
+  };
   return {
     rtx,
     port,
     logs,
     run: (action, extra = {}) =>
-      runRtx({
-        action,
-        commands: EXAMPLE,
-        host: "127.0.0.1",
-        port,
-        user: rtx.user,
-        hostKey: rtx.publicKey,
-        password: rtx.password,
-        adminPassword: rtx.adminPassword,
-        timeoutMs: 4000,
-        longTimeoutMs: 8000,
-        settleMs: 10,
-        log: (m) => logs.push(m),
-        ...extra,
-      }),
+      checked(
+        runRtx({
+          action,
+          commands: EXAMPLE,
+          host: "127.0.0.1",
+          port,
+          user: rtx.user,
+          hostKey: rtx.publicKey,
+          password: rtx.password,
+          adminPassword: rtx.adminPassword,
+          timeoutMs: 4000,
+          longTimeoutMs: 8000,
+          settleMs: 10,
+          log: (m) => logs.push(m),
+          ...extra,
+        }),
+      ),
   };
 }
 

@@ -153,6 +153,27 @@ const MISTAKES: Array<[string, "isatap" | "native", Mutation, string, RegExp]> =
     /1|4/,
   ],
   [
+    "a revert window under a minute",
+    "isatap",
+    (c) => (c[`${NS}:rtx`].revertAfterSeconds = 30),
+    `${NS}:rtx.revertAfterSeconds`,
+    /60|3600/,
+  ],
+  [
+    "a revert window beyond the relative schedule's 3600 s",
+    "isatap",
+    (c) => (c[`${NS}:rtx`].revertAfterSeconds = 3601),
+    `${NS}:rtx.revertAfterSeconds`,
+    /60|3600/,
+  ],
+  [
+    "noRevert that is not a boolean",
+    "isatap",
+    (c) => (c[`${NS}:rtx`].noRevert = "yes"),
+    `${NS}:rtx.noRevert`,
+    /true or false|boolean/,
+  ],
+  [
     "adopt that is not a boolean",
     "isatap",
     (c) => (c[`${NS}:rtx`].adopt = "yes"),

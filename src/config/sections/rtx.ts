@@ -48,6 +48,15 @@ export function readRtx(r: ConfigReader, value: unknown): RtxConfig | undefined 
   // so a spare one is 1..4. Which file boots is checked on the router at every save.
   const backupConfig =
     o.backupConfig == null ? undefined : r.integer(`${p}.backupConfig`, o.backupConfig, 1, 4);
+  // The window of the revert armed before each change: `schedule at … +<1..3600>` (command
+  // reference 37.1); a minute is the least an apply and its check from a new connection need.
+  const revertAfterSeconds =
+    o.revertAfterSeconds == null
+      ? undefined
+      : r.integer(`${p}.revertAfterSeconds`, o.revertAfterSeconds, 60, 3600);
+  const noRevert = orDefault<boolean>(o.noRevert, defaultOf("rtx.noRevert"), (v) =>
+    r.boolean(`${p}.noRevert`, v),
+  );
   if (
     !host ||
     !user ||
@@ -75,6 +84,8 @@ export function readRtx(r: ConfigReader, value: unknown): RtxConfig | undefined 
     ...(model ? { model } : {}),
     ...(adopt ? { adopt } : {}),
     ...(backupConfig !== undefined ? { backupConfig } : {}),
+    ...(revertAfterSeconds !== undefined ? { revertAfterSeconds } : {}),
+    ...(noRevert ? { noRevert } : {}),
   };
 }
 
