@@ -29,13 +29,13 @@ const TARGET_FIELDS = [
 
 type LookupRoute = Partial<Record<(typeof TARGET_FIELDS)[number] | "cidrBlock", string>>;
 
-/** The IPv4 routes of a lookup answer, each with the id of its target ("blackhole" when none). */
+/** The IPv4 routes of a lookup answer, each with the id of its target ("no target" when the lookup gives none). */
 export function routeFactsOf(routes: readonly LookupRoute[]): RouteFacts[] {
   return routes
     .filter((route) => !!route.cidrBlock)
     .map((route) => ({
       destination: route.cidrBlock as string,
-      target: TARGET_FIELDS.map((field) => route[field]).find((id) => !!id) ?? "blackhole",
+      target: TARGET_FIELDS.map((field) => route[field]).find((id) => !!id) ?? "no target",
     }));
 }
 
@@ -43,7 +43,9 @@ async function lookup<T>(read: () => Promise<T>): Promise<Lookup<T>> {
   try {
     return { found: await read() };
   } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error) };
+    // Under some runtimes an invoke's rejection carries no message; say so rather than print "".
+    const message = error instanceof Error ? error.message : String(error);
+    return { error: message || "the provider's lookup failed without a message" };
   }
 }
 
@@ -72,16 +74,19 @@ export async function readAwsFacts(config: StackConfig): Promise<AwsFacts> {
       }),
     ),
   );
-  const enis = await aws.ec2.getNetworkInterfaces({
-    filters: [
-      { name: `tag:${SITE_TAG}`, values: [config.site.name] },
-      { name: "vpc-id", values: [config.vpc.id] },
-    ],
+  const enis = await lookup(async () => {
+    const found = await aws.ec2.getNetworkInterfaces({
+      filters: [
+        { name: `tag:${SITE_TAG}`, values: [config.site.name] },
+        { name: "vpc-id", values: [config.vpc.id] },
+      ],
+    });
+    return found.ids;
   });
   return {
     subnets: Object.fromEntries(subnetIds.map((id, i) => [id, subnets[i]])),
     routeTables: Object.fromEntries(config.vpc.routeTableIds.map((id, i) => [id, tables[i]])),
-    siteNetworkInterfaceIds: enis.ids,
+    siteNetworkInterfaces: enis,
   };
 }
 

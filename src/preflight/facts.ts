@@ -34,7 +34,7 @@ export interface AwsFacts {
   /** Keyed by route table id, one per managed table. */
   routeTables: Record<string, Lookup<RouteTableFacts>>;
   /** ENIs tagged with this site: the gateways' own, so a route to one is this stack's. */
-  siteNetworkInterfaceIds: string[];
+  siteNetworkInterfaces: Lookup<string[]>;
 }
 
 /** One problem: the stack key it concerns and what to do. */

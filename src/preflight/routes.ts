@@ -26,6 +26,15 @@ export interface RouteVerdict {
 
 export function routeVerdict(config: StackConfig, facts: AwsFacts): RouteVerdict {
   const verdict: RouteVerdict = { problems: [], imports: [], alreadyOurs: [] };
+  const enis = facts.siteNetworkInterfaces;
+  if ("error" in enis) {
+    verdict.problems.push({
+      path: fullKey("vpc.id"),
+      message: `the ENIs tagged with this site in ${config.vpc.id} could not be listed: ${enis.error}; without them an existing route of this stack cannot be told from another's (the deploying identity needs ec2:DescribeNetworkInterfaces, docs/deploy-policy.json)`,
+    });
+    return verdict;
+  }
+  const ours = enis.found;
   config.vpc.routeTableIds.forEach((tableId, i) => {
     const key = fullKey(`vpc.routeTableIds[${i}]`);
     const lookup = facts.routeTables[tableId];
@@ -44,14 +53,14 @@ export function routeVerdict(config: StackConfig, facts: AwsFacts): RouteVerdict
         message: `${tableId} belongs to ${table.vpcId}, not to vpc.id ${config.vpc.id}; list only route tables of ${config.vpc.id}`,
       });
     }
-    for (const cidr of config.site.cidrs) checkSiteCidr(config, facts, key, table, cidr, verdict);
+    for (const cidr of config.site.cidrs) checkSiteCidr(config, ours, key, table, cidr, verdict);
   });
   return verdict;
 }
 
 function checkSiteCidr(
   config: StackConfig,
-  facts: AwsFacts,
+  ours: string[],
   key: string,
   table: RouteTableFacts,
   cidr: string,
@@ -60,7 +69,7 @@ function checkSiteCidr(
   const ref = routeRef(table.id, cidr);
   const exact = table.routes.find((r) => r.destination === cidr);
   if (exact) {
-    if (facts.siteNetworkInterfaceIds.includes(exact.target)) {
+    if (ours.includes(exact.target)) {
       if (config.vpc.adoptRoutes.includes(ref)) verdict.alreadyOurs.push(ref);
     } else if (config.vpc.adoptRoutes.includes(ref)) {
       verdict.imports.push(ref);

@@ -103,6 +103,31 @@ describe("pulumi program: the AWS preflight", function () {
     assert.deepStrictEqual(error.capture?.resources, []);
   });
 
+  it("names a subnet or route table the lookups cannot find, with the others still checked", async () => {
+    const missing = world((w) => {
+      w.subnets = w.subnets.filter((s) => s.id !== "subnet-0aaa1111");
+      w.routeTables = w.routeTables.filter((t) => t.id !== "rtb-0bbb2222");
+      table(w, "rtb-0aaa1111").vpcId = "vpc-0other";
+    });
+    const error = await runProgram({ stackFile: STACKS.isatap, aws: missing }).then(
+      () => assert.fail("the program ran with a missing subnet"),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof ProgramRunError, String(error));
+    const lines = (error.capture?.failure ?? "").split("\n").filter((l) => l.startsWith(`${NS}:`));
+    assert.deepStrictEqual(
+      lines.map((l) =>
+        l.slice(0, l.indexOf(" could not") > 0 ? l.indexOf(" could not") : l.indexOf(" belongs")),
+      ),
+      [
+        `${NS}:gateways[0].subnetId: subnet-0aaa1111`,
+        `${NS}:vpc.routeTableIds[0]: rtb-0aaa1111`,
+        `${NS}:vpc.routeTableIds[1]: rtb-0bbb2222`,
+      ],
+    );
+    assert.deepStrictEqual(error.capture?.resources, []);
+  });
+
   it("takes over a listed existing route with the import option, and creates the others", async () => {
     const existing = world((w) => {
       table(w, "rtb-0aaa1111").routes.push({

@@ -35,7 +35,7 @@ function factsFor(config: StackConfig): AwsFacts {
   return {
     subnets: Object.fromEntries(subnets),
     routeTables: Object.fromEntries(tables),
-    siteNetworkInterfaceIds: [],
+    siteNetworkInterfaces: { found: [] },
   };
 }
 
@@ -200,7 +200,7 @@ describe("AWS preflight: the managed route tables", () => {
         target: "eni-0gwb",
       });
     }
-    facts.siteNetworkInterfaceIds = ["eni-0gwa", "eni-0gwb"];
+    facts.siteNetworkInterfaces = { found: ["eni-0gwa", "eni-0gwb"] };
     config.vpc.adoptRoutes = ["rtb-0aaa1111_192.168.10.0/24"];
     const verdict = awsPreflight(config, facts);
     assert.deepEqual(verdict.problems, []);
@@ -267,6 +267,22 @@ describe("AWS preflight: the managed route tables", () => {
     const lines = preflightMessage(problems).split("\n");
     assert.equal(lines[0], "AWS preflight: 4 problem(s); nothing was created or changed:");
     assert.ok(lines.slice(1).every((l, i) => l.startsWith(`${problems[i].path}: `)));
+  });
+
+  it("refuses to judge existing routes when this site's ENIs cannot be listed", () => {
+    const config = exampleConfig("isatap");
+    const facts = factsFor(config);
+    found(facts.routeTables["rtb-0aaa1111"]).routes.push({
+      destination: "192.168.10.0/24",
+      target: "eni-0gwb",
+    });
+    facts.siteNetworkInterfaces = { error: "UnauthorizedOperation" };
+    const problems = problemsOf(config, facts);
+    assert.equal(problems.length, 1);
+    assert.match(
+      problems[0],
+      /^vpc-ipip6-gateway:vpc\.id: the ENIs tagged with this site in vpc-0abc1234 could not be listed: UnauthorizedOperation/,
+    );
   });
 
   it("writes import ids in the provider's ROUTETABLEID_DESTINATION form", () => {
