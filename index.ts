@@ -13,12 +13,16 @@ import { RtxConfiguration } from "./components/rtxConfiguration";
 import { SiteMonitoring } from "./components/siteMonitoring";
 import { VpcEndpoints } from "./components/vpcEndpoints";
 import { knownHostsLine, sshCommandFor } from "./components/lib/ssh";
+import { checkAwsBeforeDeploy } from "./components/lib/awsFacts";
 import { ROLLING_ORDER } from "./src/gateway/context";
 import { StackConfig } from "./src/config/types";
 
 export = async () => {
   const config = readPulumiStackConfig();
-  return deploySite(config);
+  // Every AWS mismatch at once, before any resource is declared (docs/deploy.md "Preflight");
+  // the routes `vpc.adoptRoutes` takes over, as they are now, go on as the ones to import.
+  const adoptRoutes = await checkAwsBeforeDeploy(config);
+  return deploySite({ ...config, vpc: { ...config.vpc, adoptRoutes } });
 };
 
 /** Declares the site's resources; returns the stack outputs. */
@@ -63,6 +67,7 @@ function deploySite(config: StackConfig) {
   const routes = new FailoverRoutes(`${site}-routes`, {
     routeTableIds: config.vpc.routeTableIds,
     destinationCidrs: config.site.cidrs,
+    adoptRoutes: config.vpc.adoptRoutes,
     initialNetworkInterfaceId: pair.gateways[standby].networkInterfaceId,
   });
 

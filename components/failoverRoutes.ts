@@ -28,6 +28,11 @@ export interface FailoverRoutesArgs {
   destinationCidrs: string[];
   /** The primary gateway's ENI: where the routes point when they are created, and only then. */
   initialNetworkInterfaceId: pulumi.Input<string>;
+  /**
+   * Import ids (`rtb-…_a.b.c.d/len`) of routes that exist already and are taken over with the
+   * `import` resource option instead of created (docs/deploy.md "Routes that already exist").
+   */
+  adoptRoutes?: string[];
 }
 
 /** One managed route, for the stack outputs. */
@@ -56,9 +61,19 @@ export class FailoverRoutes extends pulumi.ComponentResource {
         new aws.ec2.Route(
           `${name}-${route.routeTableId}-${cidrSlug(route.destinationCidrBlock)}`,
           { ...route, networkInterfaceId: args.initialNetworkInterfaceId },
-          { parent: this, ignoreChanges: ROUTE_TARGET_FIELDS },
+          {
+            parent: this,
+            ignoreChanges: ROUTE_TARGET_FIELDS,
+            ...importOf(route, args.adoptRoutes ?? []),
+          },
         ),
     );
     this.registerOutputs({ managed: this.managed });
   }
+}
+
+/** The `import` option for a route listed to adopt; its id is ROUTETABLEID_DESTINATION. */
+function importOf(route: ManagedRoute, adopt: string[]): { import?: string } {
+  const id = `${route.routeTableId}_${route.destinationCidrBlock}`;
+  return adopt.includes(id) ? { import: id } : {};
 }

@@ -9,8 +9,11 @@ export function cidrSlug(cidr: string): string {
 }
 
 /** Tags every taggable resource carries: a readable Name and the site that owns it. */
+/** The tag that marks a resource as this project's, valued with the site name. */
+export const SITE_TAG = "vpc-ipip6-gateway:site";
+
 export function siteTags(site: string, name: string): Record<string, string> {
-  return { Name: name, "vpc-ipip6-gateway:site": site };
+  return { Name: name, [SITE_TAG]: site };
 }
 
 /** True for an IPv6 CIDR or address (the only inputs here are validated IPv4 or IPv6 text). */

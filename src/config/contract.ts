@@ -38,6 +38,16 @@ export const CONTRACT = {
     required: true,
     description: "tables whose routes to the site follow the active gateway",
   },
+  "vpc.adoptRoutes": {
+    type: "list of `rtb-…_a.b.c.d/len`",
+    default: [],
+    description: "existing routes to site CIDRs the stack takes over (docs/deploy.md)",
+  },
+  "vpc.overrideRoutes": {
+    type: "list of `rtb-…_a.b.c.d/len`",
+    default: [],
+    description: "site CIDRs whose traffic may move from a broader route (docs/deploy.md)",
+  },
   "gateways[].subnetId": { type: "subnet- id", required: true, description: "one subnet per AZ" },
   "gateways[].privateIp": {
     type: "IPv4 address",

@@ -24,6 +24,13 @@ export interface VpcConfig {
   cidrs: string[];
   /** Route tables whose routes to the site CIDRs follow the active gateway. */
   routeTableIds: string[];
+  /**
+   * Existing routes to site CIDRs the stack takes over, as Route import ids
+   * (`rtb-…_a.b.c.d/len`, docs/deploy.md "Routes that already exist").
+   */
+  adoptRoutes: string[];
+  /** `rtb-…_a.b.c.d/len`: site CIDRs whose traffic may move from a broader route to the gateways. */
+  overrideRoutes: string[];
 }
 
 export interface GatewayPlacement {

@@ -27,6 +27,7 @@ export function crossCheck(r: ConfigReader, c: CrossInputs): void {
     reportOverlapsAcross(r, fullKey("site.cidrs"), siteCidrs, "vpc.cidrs", vpcCidrs);
   }
   if (c.gateways && c.vpc && vpcCidrs) checkPrivateIps(r, c.gateways, c.vpc, vpcCidrs);
+  if (c.vpc && c.site) checkRouteRefs(r, c.vpc, c.site);
   if (c.gateways && c.rtx) checkRtxAddressNotAGateways(r, c.gateways, c.rtx, c.ipv6);
   if (c.rtx && c.site && siteCidrs) checkLanAddress(r, c.rtx, c.site, siteCidrs);
   if (c.ipv6?.isatapRouter && siteCidrs)
@@ -119,5 +120,20 @@ function checkIsatapRouter(
   }
   if (gateways?.some((g) => g.privateIp === isatapRouter)) {
     r.report(fullKey("ipv6.isatapRouter"), "is a gateway's own address");
+  }
+}
+
+/** `vpc.adoptRoutes` and `vpc.overrideRoutes` name routes the stack manages: a site CIDR each. */
+function checkRouteRefs(r: ConfigReader, vpc: VpcConfig, site: SiteConfig): void {
+  for (const key of ["adoptRoutes", "overrideRoutes"] as const) {
+    vpc[key].forEach((ref, i) => {
+      const cidr = ref.slice(ref.indexOf("_") + 1);
+      if (!site.cidrs.includes(cidr)) {
+        r.report(
+          fullKey(`vpc.${key}[${i}]`),
+          `names ${cidr}, which is not one of site.cidrs (${site.cidrs.join(", ")})`,
+        );
+      }
+    });
   }
 }

@@ -14,6 +14,8 @@ export interface CapturedResource {
   dependencies: string[];
   additionalSecretOutputs: string[];
   deleteBeforeReplace: boolean;
+  /** The `import` resource option ("" when the resource is created, not imported). */
+  importId: string;
   /** Mocked id (custom resources). */
   id: string;
 }
@@ -34,4 +36,6 @@ export interface Capture {
   exports: Record<string, CapturedExport>;
   /** URNs of the components that called registerOutputs. */
   registeredOutputs: string[];
+  /** Why the run failed (the program's error and the host's verdict); absent when it passed. */
+  failure?: string;
 }

@@ -44,3 +44,72 @@ export const MAIN_ROUTE_TABLES: Record<string, string> = {
   "vpc-0abc1234": "rtb-0main1234",
   "vpc-0def5678": "rtb-0main5678",
 };
+
+/** A subnet as the mocked getSubnet answers it (unset IPv6 is "", as the provider returns it). */
+export interface MockSubnet {
+  id: string;
+  vpcId: string;
+  availabilityZone: string;
+  cidrBlock: string;
+  ipv6CidrBlock?: string;
+}
+
+/** A route in the lookup's shape: its IPv4 destination and one target field set. */
+export type MockRoute = { cidrBlock: string } & Record<string, string>;
+
+export interface MockRouteTable {
+  id: string;
+  vpcId: string;
+  routes: MockRoute[];
+}
+
+export interface MockNetworkInterface {
+  id: string;
+  vpcId: string;
+  tags: Record<string, string>;
+}
+
+/** What the mocked lookups find in the account; a run may bring its own (ProgramRun.aws). */
+export interface MockAwsWorld {
+  subnets: MockSubnet[];
+  routeTables: MockRouteTable[];
+  networkInterfaces: MockNetworkInterface[];
+}
+
+/** An account where both example stacks (stacks/*.yaml) pass the AWS preflight. */
+export const DEFAULT_AWS_WORLD: MockAwsWorld = {
+  subnets: [
+    {
+      id: "subnet-0aaa1111",
+      vpcId: "vpc-0abc1234",
+      availabilityZone: "ap-northeast-1a",
+      cidrBlock: "10.0.1.0/24",
+    },
+    {
+      id: "subnet-0bbb2222",
+      vpcId: "vpc-0abc1234",
+      availabilityZone: "ap-northeast-1c",
+      cidrBlock: "10.0.2.0/24",
+    },
+    {
+      id: "subnet-0ccc3333",
+      vpcId: "vpc-0def5678",
+      availabilityZone: "ap-northeast-1a",
+      cidrBlock: "10.1.1.0/24",
+      ipv6CidrBlock: "2001:db8:100:1::/64",
+    },
+    {
+      id: "subnet-0ddd4444",
+      vpcId: "vpc-0def5678",
+      availabilityZone: "ap-northeast-1c",
+      cidrBlock: "10.1.2.0/24",
+      ipv6CidrBlock: "2001:db8:100:2::/64",
+    },
+  ],
+  routeTables: [
+    { id: "rtb-0aaa1111", vpcId: "vpc-0abc1234", routes: [] },
+    { id: "rtb-0bbb2222", vpcId: "vpc-0abc1234", routes: [] },
+    { id: "rtb-0ccc3333", vpcId: "vpc-0def5678", routes: [] },
+  ],
+  networkInterfaces: [],
+};

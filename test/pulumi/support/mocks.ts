@@ -6,8 +6,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CapturedInvoke, CapturedResource } from "./capture";
 import {
+  DEFAULT_AWS_WORLD,
   INSTANCE_ARCHITECTURES,
   MAIN_ROUTE_TABLES,
+  MockAwsWorld,
   SECRET_KEY,
   SUBNET_ROUTE_TABLES,
   TEST_ACCOUNT,
@@ -38,6 +40,7 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getAdditionalsecretoutputsList(): string[];
   getDeletebeforereplace(): boolean;
+  getImportid(): string;
 }
 interface MonitorLike {
   registerResource(req: RegisterRequest, callback: Callback): Promise<void>;
@@ -93,7 +96,76 @@ function computedState(type: string, name: string): { id: string; state: Record<
   }
 }
 
+/** Every target field the route-table lookup returns; the provider sends "" for the unset ones. */
+const ROUTE_FIELDS = [
+  "cidrBlock",
+  "ipv6CidrBlock",
+  "destinationPrefixListId",
+  "carrierGatewayId",
+  "coreNetworkArn",
+  "egressOnlyGatewayId",
+  "gatewayId",
+  "instanceId",
+  "localGatewayId",
+  "natGatewayId",
+  "networkInterfaceId",
+  "odbNetworkArn",
+  "transitGatewayId",
+  "vpcEndpointId",
+  "vpcPeeringConnectionId",
+];
+
+/** The account the lookups read: VIG_TEST_AWS (JSON, set by runProgram) or the default. */
+function awsWorld(): MockAwsWorld {
+  const text = process.env.VIG_TEST_AWS;
+  return text ? (JSON.parse(text) as MockAwsWorld) : DEFAULT_AWS_WORLD;
+}
+
+/** The lookups' answers, shaped like pulumi-aws's; a missing id fails with the provider's words. */
+function ec2LookupResult(
+  token: string,
+  inputs: Record<string, unknown>,
+  world: MockAwsWorld,
+): Record<string, unknown> | undefined {
+  switch (token) {
+    case "aws:ec2/getSubnet:getSubnet": {
+      const subnet = world.subnets.find((s) => s.id === inputs.id);
+      if (!subnet) throw new Error("no matching EC2 Subnet found");
+      return { ...subnet, ipv6CidrBlock: subnet.ipv6CidrBlock ?? "" };
+    }
+    case "aws:ec2/getRouteTable:getRouteTable": {
+      const table = world.routeTables.find((t) => t.id === inputs.routeTableId);
+      if (!table)
+        throw new Error(
+          "query returned no results. Please change your search criteria and try again",
+        );
+      const routes = table.routes.map((route) => ({
+        ...Object.fromEntries(ROUTE_FIELDS.map((f) => [f, ""])),
+        ...route,
+      }));
+      return { id: table.id, routeTableId: table.id, vpcId: table.vpcId, routes, associations: [] };
+    }
+    case "aws:ec2/getNetworkInterfaces:getNetworkInterfaces": {
+      const filters = (inputs.filters ?? []) as { name: string; values: string[] }[];
+      const matches = world.networkInterfaces.filter((eni) =>
+        filters.every((f) =>
+          f.name === "vpc-id"
+            ? f.values.includes(eni.vpcId)
+            : f.name.startsWith("tag:")
+              ? f.values.includes(eni.tags[f.name.slice(4)])
+              : false,
+        ),
+      );
+      return { id: TEST_REGION, ids: matches.map((eni) => eni.id) };
+    }
+    default:
+      return undefined;
+  }
+}
+
 function invokeResult(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  const ec2 = ec2LookupResult(token, inputs, awsWorld());
+  if (ec2) return ec2;
   switch (token) {
     case "aws:index/getPartition:getPartition":
       return {
@@ -232,6 +304,7 @@ function wrapMonitor(
       dependencies: req.getDependenciesList(),
       additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
       deleteBeforeReplace: req.getDeletebeforereplace(),
+      importId: req.getImportid(),
       id: "",
     };
     recorder.resources.push(record);

@@ -58,11 +58,16 @@ async function main(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const loaded = require(programPath) as unknown;
   // An async program (index.ts) is a function the engine calls and awaits: its result is the outputs.
-  const program = (
-    loaded instanceof Function
-      ? await withTimeout(Promise.resolve(loaded()), "the program")
-      : loaded
-  ) as Record<string, unknown>;
+  let program: Record<string, unknown> = {};
+  try {
+    program = (
+      loaded instanceof Function
+        ? await withTimeout(Promise.resolve(loaded()), "the program")
+        : loaded
+    ) as Record<string, unknown>;
+  } catch (error) {
+    failures.push(`the program failed: ${(error as Error).message}`);
+  }
   const exports: Record<string, CapturedExport> = {};
   for (const [name, value] of Object.entries(program)) {
     try {
@@ -77,14 +82,16 @@ async function main(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const log = require("@pulumi/pulumi/log") as { hasErrors(): boolean };
   if (log.hasErrors()) failures.push("the program logged errors");
-  if (failures.length > 0) throw new Error(failures.join("\n"));
   const capture: Capture = {
     resources: recorder.resources,
     invokes: recorder.invokes,
     exports,
     registeredOutputs: recorder.registeredOutputs,
   };
+  // Written on failure too, so a test can see what a failed run registered before it stopped.
+  if (failures.length > 0) capture.failure = failures.join("\n");
   fs.writeFileSync(outFile, JSON.stringify(capture, null, 1));
+  if (capture.failure) throw new Error(capture.failure);
 }
 
 main().then(

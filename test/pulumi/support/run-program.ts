@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { Capture } from "./capture";
+import { MockAwsWorld } from "./fixtures";
 import { TEST_SECRETS } from "./secrets";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -22,6 +23,19 @@ export interface ProgramRun {
   program?: string;
   /** Per-output/registration timeout in the child. */
   timeoutMs?: number;
+  /** What the AWS lookups find; default: DEFAULT_AWS_WORLD (both example stacks pass). */
+  aws?: MockAwsWorld;
+}
+
+/** A run that failed: the host's output, and its capture when it wrote one (the program threw). */
+export class ProgramRunError extends Error {
+  constructor(
+    message: string,
+    readonly capture: Capture | undefined,
+  ) {
+    super(message);
+    this.name = "ProgramRunError";
+  }
 }
 
 export function readStackConfig(stackFile: string): RawConfig {
@@ -64,6 +78,7 @@ export function runProgram(run: ProgramRun): Promise<Capture> {
     VIG_TEST_OUT: out,
     VIG_TEST_PROGRAM: run.program ?? path.join(REPO_ROOT, "index.ts"),
     VIG_TEST_TIMEOUT_MS: String(run.timeoutMs ?? 15000),
+    ...(run.aws ? { VIG_TEST_AWS: JSON.stringify(run.aws) } : {}),
   };
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", HOST], {
@@ -77,8 +92,12 @@ export function runProgram(run: ProgramRun): Promise<Capture> {
     child.on("error", reject);
     child.on("close", (code) => {
       try {
-        if (code !== 0) throw new Error(`program host exited ${code}:\n${output}`);
-        resolve(JSON.parse(fs.readFileSync(out, "utf8")) as Capture);
+        const written = fs.existsSync(out)
+          ? (JSON.parse(fs.readFileSync(out, "utf8")) as Capture)
+          : undefined;
+        if (code !== 0 || !written)
+          throw new ProgramRunError(`program host exited ${code}:\n${output}`, written);
+        resolve(written);
       } catch (error) {
         reject(error);
       } finally {
