@@ -84,12 +84,24 @@ function checkSiteCidr(
   }
 }
 
-/** IPv4 routes less specific than `cidr` that contain it, except the VPC's own (local). */
+/**
+ * Targets of a default route that cannot carry a site's private networks: the internet gateway
+ * and NAT gateways send them to the internet, which drops them. Most private route tables hold
+ * such a route; it carries nothing of the site, so the gateways' route takes nothing from it.
+ */
+const INTERNET_TARGET_PREFIXES = ["igw-", "nat-", "eigw-"];
+
+/**
+ * IPv4 routes less specific than `cidr` that contain it and may carry it today: not the VPC's
+ * own (local), and not a default route to the internet.
+ */
 export function coveringRoutes(routes: RouteFacts[], cidr: string): RouteFacts[] {
   const site = ipv4CidrOrThrow(cidr);
   return routes.filter((route) => {
     const parsed = parseIpv4Cidr(route.destination);
     if ("error" in parsed || route.target === "local") return false;
+    const toInternet = INTERNET_TARGET_PREFIXES.some((p) => route.target.startsWith(p));
+    if (parsed.cidr.prefix === 0 && toInternet) return false;
     return parsed.cidr.prefix < site.prefix && cidrContains(parsed.cidr, site.network);
   });
 }

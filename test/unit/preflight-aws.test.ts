@@ -223,8 +223,8 @@ describe("AWS preflight: the managed route tables", () => {
     assert.deepEqual(
       problems.map((p) => p.slice(0, 130)),
       [
-        `${NS}:vpc.routeTableIds[0]: in rtb-0ccc3333, 172.20.0.0/22 is carried today by 172.16.0.0/12 to tgw-0abc, 0.0.0.0/0 to nat-0def; the gateways' more`,
-        `${NS}:vpc.routeTableIds[0]: in rtb-0ccc3333, 172.20.8.0/24 is carried today by 172.16.0.0/12 to tgw-0abc, 0.0.0.0/0 to nat-0def; the gateways' more`,
+        `${NS}:vpc.routeTableIds[0]: in rtb-0ccc3333, 172.20.0.0/22 is carried today by 172.16.0.0/12 to tgw-0abc; the gateways' more`,
+        `${NS}:vpc.routeTableIds[0]: in rtb-0ccc3333, 172.20.8.0/24 is carried today by 172.16.0.0/12 to tgw-0abc; the gateways' more`,
       ].map((p) => p.slice(0, 130)),
     );
     assert.match(problems[0], /add "rtb-0ccc3333_172\.20\.0\.0\/22" to vpc\.overrideRoutes/);
@@ -242,6 +242,16 @@ describe("AWS preflight: the managed route tables", () => {
       { destination: "172.16.0.0/12", target: "local" },
     ];
     assert.deepEqual(coveringRoutes(routes, "172.20.0.0/22"), [routes[0]]);
+  });
+
+  it("ignores a default route to the internet, but not one to a transit gateway", () => {
+    const routes = [
+      { destination: "0.0.0.0/0", target: "nat-0abc" },
+      { destination: "0.0.0.0/0", target: "igw-0abc" },
+      { destination: "0.0.0.0/0", target: "tgw-0abc" },
+      { destination: "172.0.0.0/8", target: "nat-0abc" },
+    ];
+    assert.deepEqual(coveringRoutes(routes, "172.20.0.0/22"), [routes[2], routes[3]]);
   });
 
   it("reports every problem at once, each line starting with its key", () => {
