@@ -71,20 +71,25 @@ async function main(): Promise<void> {
       failures.push(`export ${name} failed: ${(error as Error).message}`);
     }
   }
-  await withTimeout(settings.waitForRPCs(), "the program's resource registrations");
+  try {
+    await withTimeout(settings.waitForRPCs(), "the program's resource registrations");
+  } catch (error) {
+    failures.push((error as Error).message);
+  }
   failures.push(...recorder.unfinished().map((urn) => `registration of ${urn} never completed`));
   failures.push(...recorder.callErrors);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const log = require("@pulumi/pulumi/log") as { hasErrors(): boolean };
   if (log.hasErrors()) failures.push("the program logged errors");
-  if (failures.length > 0) throw new Error(failures.join("\n"));
   const capture: Capture = {
     resources: recorder.resources,
     invokes: recorder.invokes,
     exports,
     registeredOutputs: recorder.registeredOutputs,
   };
+  // Written on failure too: a test of a refusal shows what was registered before it.
   fs.writeFileSync(outFile, JSON.stringify(capture, null, 1));
+  if (failures.length > 0) throw new Error(failures.join("\n"));
 }
 
 main().then(

@@ -77,7 +77,13 @@ export function runProgram(run: ProgramRun): Promise<Capture> {
     child.on("error", reject);
     child.on("close", (code) => {
       try {
-        if (code !== 0) throw new Error(`program host exited ${code}:\n${output}`);
+        if (code !== 0) {
+          const failed = new Error(`program host exited ${code}:\n${output}`) as Error & {
+            capture?: Capture;
+          };
+          if (fs.existsSync(out)) failed.capture = JSON.parse(fs.readFileSync(out, "utf8"));
+          throw failed;
+        }
         resolve(JSON.parse(fs.readFileSync(out, "utf8")) as Capture);
       } catch (error) {
         reject(error);
