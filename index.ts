@@ -134,10 +134,11 @@ function deploySite(config: StackConfig) {
     },
     { dependsOn: [gates[standby]] },
   );
-  // Deleted before the routes on `pulumi destroy`: stops each gateway's route mover first.
+  // Deleted before the routes and before its gateway's instance on `pulumi destroy`: stops each
+  // gateway's route mover while the gateway is still there to reach.
   for (const i of ROLLING_ORDER)
     new RouteRelease(`${site}-${rendered.gateways[i].name}-release`, connections[i], {
-      dependsOn: [routes],
+      dependsOn: [routes, pair.gateways[i]],
     });
 
   // Alarms, dashboard and the gateways' permission to publish their figures (docs/operations.md).

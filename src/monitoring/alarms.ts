@@ -45,10 +45,11 @@ export interface AlarmSpec {
 
 /**
  * The stack's CloudWatch name prefix, `vpc-ipip6-gateway-<stack>-<site>`: alarm names and the
- * dashboard's (which allows only A-Z a-z 0-9 - _; a stack name may also hold dots).
+ * dashboard's (which allows only A-Z a-z 0-9 - _; a stack name may also hold dots, made dashes).
  */
 export function monitoringName(stack: string, site: string): string {
-  return `vpc-ipip6-gateway-${stack}-${site}`.replace(/[^A-Za-z0-9_-]/g, "-");
+  // Pulumi stack names hold letters, digits, "-", "_" and "."; site names are validated.
+  return `vpc-ipip6-gateway-${stack.replace(/\./g, "-")}-${site}`;
 }
 
 function metric(

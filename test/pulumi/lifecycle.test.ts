@@ -75,6 +75,8 @@ describe("pulumi program: the second `pulumi up`", function () {
       const connection = secretValue(release.inputs.connection) as Record<string, unknown>;
       const push = secretValue(named(c, `osaka-${gw}-config-push`).inputs.connection);
       assert.deepStrictEqual(connection, push, "reaches the gateway as its push does");
+      // Deleted while its gateway is still there: before its instance.
+      assert.ok(waitsFor(c, release).has(named(c, `osaka-${gw}-instance`).urn), "instance first");
       // Dependents are deleted first: the release depends on every route, no route on it.
       for (const r of routes) {
         assert.ok(waitsFor(c, release).has(r.urn), `release of ${gw} before ${r.name}`);
