@@ -42,6 +42,21 @@ export interface GatewaySsh {
 export const DIAL_ATTEMPTS = 24;
 export const PER_DIAL_TIMEOUT_S = 10;
 
+/**
+ * How long the provider dials before it gives up, in seconds, as the comment above works it out:
+ * `dialErrorLimit` + 1 dials with a pause after each failed one but the last (the SDK's retry:
+ * 100 ms, x1.5 each time, at most 5 s); a dropped dial also waits out `perDialTimeout`.
+ */
+export function dialPatienceS(attempts: number, perDialS: number, dropped: boolean): number {
+  let pause = 0.1;
+  let total = dropped ? (attempts + 1) * perDialS : 0;
+  for (let i = 0; i < attempts; i++) {
+    total += pause;
+    pause = Math.min(pause * 1.5, 5);
+  }
+  return total;
+}
+
 /** The `connection` of a remote.Command to a gateway, through the bastion when there is one. */
 export function gatewayConnection(ssh: GatewaySsh) {
   const patience = { dialErrorLimit: DIAL_ATTEMPTS, perDialTimeout: PER_DIAL_TIMEOUT_S };

@@ -4,6 +4,7 @@
  */
 import * as assert from "assert";
 import { releaseScript } from "../../components/routeRelease";
+import { DIAL_ATTEMPTS, PER_DIAL_TIMEOUT_S, dialPatienceS } from "../../components/lib/ssh";
 import { UNITS } from "../../src/gateway/paths";
 import { Capture } from "./support/capture";
 import { fakeAmiId } from "./support/fixtures";
@@ -86,6 +87,20 @@ describe("pulumi program: the second `pulumi up`", function () {
     for (const unit of [UNITS.keepalived, UNITS.reassertTimer, UNITS.reassertService])
       assert.ok(releaseScript().includes(unit), unit);
     assert.match(releaseScript(), /timeout 60 flock 9/);
+  });
+
+  it("gives up on a gateway that answers nothing within 6 minutes, and waits over a minute on refusals", () => {
+    for (const name of ["osaka-gw-a-config-push", "osaka-gw-b-health-wait"]) {
+      const connection = secretValue(named(c, name).inputs.connection) as Record<string, unknown>;
+      assert.strictEqual(connection.dialErrorLimit, DIAL_ATTEMPTS);
+      assert.strictEqual(connection.perDialTimeout, PER_DIAL_TIMEOUT_S);
+    }
+    const dropped = dialPatienceS(DIAL_ATTEMPTS, PER_DIAL_TIMEOUT_S, true);
+    const refused = dialPatienceS(DIAL_ATTEMPTS, PER_DIAL_TIMEOUT_S, false);
+    assert.ok(dropped > 300 && dropped < 360, `${dropped} s dropped`);
+    assert.ok(refused > 60 && refused < 120, `${refused} s refused`);
+    // The former 60 x 15 s: about 20 minutes on a dropped host.
+    assert.ok(dialPatienceS(60, 15, true) > 19 * 60);
   });
 
   it("an instance type of another architecture with the default lookup changes the image (a replacement)", async () => {
