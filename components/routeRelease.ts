@@ -1,26 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
-import { RUN_DIR, UNITS } from "../src/gateway/paths";
+import { renderReleaseScript } from "../src/gateway/release-script";
 import { TOKEN_PREFIX } from "./lib/naming";
 import { gatewayConnection, GatewaySsh } from "./lib/ssh";
-
-/**
- * What the release runs on `pulumi destroy`, as root: no route mover writes a route afterwards.
- * keepalived and the re-assert timer stop; a mover still at work (a notify child may outlive
- * keepalived's stop) holds the routes lock and gives up once the placeholder address is gone, so
- * the script waits for that lock, at most a minute.
- */
-export function releaseScript(): string {
-  return [
-    "set -u",
-    `systemctl stop ${UNITS.reassertTimer} ${UNITS.reassertService} ${UNITS.keepalived} || true`,
-    `if [ -d ${RUN_DIR} ]; then`,
-    `  exec 9>>${RUN_DIR}/routes.lock`,
-    "  timeout 60 flock 9 || echo 'a route mover still holds the lock after 60 s' >&2",
-    "fi",
-    "",
-  ].join("\n");
-}
 
 /** Inputs of {@link RouteRelease}. */
 export type RouteReleaseArgs = GatewaySsh;
@@ -43,7 +25,7 @@ export class RouteRelease extends pulumi.ComponentResource {
       {
         connection: gatewayConnection(args),
         delete: "sudo bash -s",
-        stdin: releaseScript(),
+        stdin: renderReleaseScript(),
         addPreviousOutputInEnv: false,
         logging: "stdoutAndStderr",
       },
