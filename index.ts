@@ -9,10 +9,11 @@ import { FailoverRoutes } from "./components/failoverRoutes";
 import { GatewayConfiguration } from "./components/gatewayConfiguration";
 import { GatewayHealthGate } from "./components/gatewayHealthGate";
 import { GatewayPair } from "./components/gatewayPair";
+import { RouteRelease } from "./components/routeRelease";
 import { RtxConfiguration } from "./components/rtxConfiguration";
 import { SiteMonitoring } from "./components/siteMonitoring";
 import { VpcEndpoints } from "./components/vpcEndpoints";
-import { knownHostsLine, sshCommandFor } from "./components/lib/ssh";
+import { GatewaySsh, knownHostsLine, sshCommandFor } from "./components/lib/ssh";
 import { checkAwsBeforeDeploy } from "./components/lib/awsFacts";
 import { ROLLING_ORDER } from "./src/gateway/context";
 import { StackConfig } from "./src/config/types";
@@ -60,24 +61,18 @@ function deploySite(config: StackConfig) {
       })
     : undefined;
 
-  // The gateway configured first: the routes start at it, so it can take them at once, and nothing
-  // the routes wait for waits for the other gateway (its ENI depends on the first one's gate, and
-  // each configuration depends on the routes).
+  // One gateway at a time, the standby first (docs/lifecycle.md): the active gateway's instance
+  // and configuration wait for the standby's health gate (its keepalived running and its tunnel
+  // up), so no change takes both gateways down at once. The RTX push comes between the standby's
+  // configuration and its gate: the gate needs the RTX's end of the tunnel, and a tunnel change
+  // then fails over once, to the standby that already matches. The routes come last: they point
+  // at the standby when created, so they wait until it carries traffic. The endpoints exist
+  // before the install needs packages and the EC2 API.
   const [standby, active] = ROLLING_ORDER;
-  const routes = new FailoverRoutes(`${site}-routes`, {
-    routeTableIds: config.vpc.routeTableIds,
-    destinationCidrs: config.site.cidrs,
-    adoptRoutes: config.vpc.adoptRoutes,
-    initialNetworkInterfaceId: pair.gateways[standby].networkInterfaceId,
-  });
-
-  // Routes exist before keepalived can start (it would create them first and Pulumi's create
-  // would fail); the endpoints exist before the install needs packages and the EC2 API. One gateway
-  // at a time, the standby first: the active gateway's instance and configuration wait for the
-  // standby's health gate (its keepalived running and its tunnel up), so no change takes both
-  // gateways down at once and a rolling change fails over only while the active one is changed.
   const configurations: GatewayConfiguration[] = [];
+  const connections: GatewaySsh[] = [];
   const gates: GatewayHealthGate[] = [];
+  let rtx: RtxConfiguration | undefined;
   for (const i of ROLLING_ORDER) {
     const gw = rendered.gateways[i];
     const connection = {
@@ -87,6 +82,7 @@ function deploySite(config: StackConfig) {
       hostPublicKey: pair.gateways[i].hostPublicKey,
       bastion: config.gateway.bastion,
     };
+    connections[i] = connection;
     const configuration = new GatewayConfiguration(
       `${site}-${gw.name}-config`,
       {
@@ -99,13 +95,24 @@ function deploySite(config: StackConfig) {
       {
         dependsOn: [
           pair.gateways[i],
-          routes,
           ...(endpoints ? [endpoints] : []),
           ...(i === active ? [gates[standby]] : []),
         ],
       },
     );
     configurations[i] = configuration;
+    if (i === standby)
+      rtx = new RtxConfiguration(
+        `${site}-rtx`,
+        {
+          rtx: config.rtx,
+          commands: rendered.rtx.commands,
+          password: secrets.requireSecret("rtxPassword"),
+          adminPassword: secrets.requireSecret("rtxAdminPassword"),
+          repoRoot: __dirname,
+        },
+        { dependsOn: [configuration] },
+      );
     gates[i] = new GatewayHealthGate(
       `${site}-${gw.name}-health`,
       {
@@ -117,28 +124,42 @@ function deploySite(config: StackConfig) {
           configuration.contentHash,
         ],
       },
-      { dependsOn: [configuration] },
+      { dependsOn: [configuration, ...(i === standby && rtx ? [rtx] : [])] },
     );
   }
   releaseActive([gates[standby]]);
 
-  // The RTX does not wait for the gateways: its tunnels and keepalives name their addresses, known
-  // from the configuration, and the standby's health gate needs the RTX's end of the tunnel to pass.
-  new RtxConfiguration(`${site}-rtx`, {
-    rtx: config.rtx,
-    commands: rendered.rtx.commands,
-    password: secrets.requireSecret("rtxPassword"),
-    adminPassword: secrets.requireSecret("rtxAdminPassword"),
-    repoRoot: __dirname,
-  });
+  const routes = new FailoverRoutes(
+    `${site}-routes`,
+    {
+      routeTableIds: config.vpc.routeTableIds,
+      destinationCidrs: config.site.cidrs,
+      adoptRoutes: config.vpc.adoptRoutes,
+      initialNetworkInterfaceId: pair.gateways[standby].networkInterfaceId,
+    },
+    { dependsOn: [gates[standby]] },
+  );
+  // Deleted before the routes and before its gateway's instance on `pulumi destroy`: stops each
+  // gateway's route mover while the gateway is still there to reach.
+  for (const i of ROLLING_ORDER)
+    new RouteRelease(`${site}-${rendered.gateways[i].name}-release`, connections[i], {
+      dependsOn: [routes, pair.gateways[i]],
+    });
 
   // Alarms, dashboard and the gateways' permission to publish their figures (docs/operations.md).
-  const monitoring = new SiteMonitoring(`${site}-monitoring`, {
-    site,
-    gatewayNames: [first.name, second.name],
-    gatewayRoleArn: pair.roleArn,
-    snsTopicArn: config.monitoring.snsTopicArn,
-  });
+  // The alarms come once the active gateway passed its gate: while the standby is the first
+  // master of a new stack, "failed over" would fire.
+  const monitoring = new SiteMonitoring(
+    `${site}-monitoring`,
+    {
+      stack: pulumi.getStack(),
+      site,
+      gatewayNames: [first.name, second.name],
+      gatewayRoleArn: pair.roleArn,
+      snsTopicArn: config.monitoring.snsTopicArn,
+    },
+    { dependsOn: [gates[active]] },
+  );
 
   const gateways = rendered.gateways.map((gw, i) => ({
     name: gw.name,
@@ -170,6 +191,8 @@ function deploySite(config: StackConfig) {
     s3: endpoints.s3EndpointId,
     monitoring: endpoints.monitoringEndpointId,
   };
+  /** The image the gateways run (gateway.amiId, else the latest AL2023 at the last `pulumi up`). */
+  const amiId = pair.amiId;
   const alarmNames = monitoring.alarmNames;
   const dashboardName = monitoring.dashboardName;
   return {
@@ -183,6 +206,7 @@ function deploySite(config: StackConfig) {
     knownHosts,
     bastionKnownHost,
     vpcEndpointIds,
+    amiId,
     alarmNames,
     dashboardName,
   };

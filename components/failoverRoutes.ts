@@ -42,7 +42,8 @@ export interface ManagedRoute {
 }
 
 /**
- * The site routes in every managed table. Created pointing at the primary gateway and deleted
+ * The site routes in every managed table. Created (after the caller's dependsOn: the standby's
+ * health gate) pointing at the standby gateway, the one configured first, and deleted
  * on destroy; their only other inputs (table, destination) replace the route when changed, so
  * with the targets ignored no `pulumi up` ever sends an existing route anywhere (pulumi-aws #2524:
  * an update would resend the ignored target from state, which may be a failed gateway).
@@ -61,8 +62,10 @@ export class FailoverRoutes extends pulumi.ComponentResource {
         new aws.ec2.Route(
           `${name}-${route.routeTableId}-${cidrSlug(route.destinationCidrBlock)}`,
           { ...route, networkInterfaceId: args.initialNetworkInterfaceId },
+          // A component's dependsOn does not reach its children: each route waits itself.
           {
             parent: this,
+            dependsOn: opts?.dependsOn,
             ignoreChanges: ROUTE_TARGET_FIELDS,
             ...importOf(route, args.adoptRoutes ?? []),
           },

@@ -11,23 +11,28 @@ export interface GatewayConfigurationArgs extends GatewaySsh {
   gatewayName: string;
   /** Bash run as root that writes every rendered file and applies them; idempotent. */
   installScript: string;
-  /** Bash run as root that undoes installScript; idempotent. */
+  /** Bash run as root that undoes installScript; idempotent. Carried in the bundle, run by hand. */
   removeScript: string;
-  /** The instance the configuration lives on: a new instance needs a fresh configuration. */
+  /** The instance the configuration lives on: a new one changes stdin, so the install runs again. */
   instanceId: pulumi.Input<string>;
 }
 
 /**
- * Pushes a gateway's rendered configuration over SSH with @pulumi/command and removes it on
- * delete. The configuration travels on stdin (see bundleGatewayScripts for why both scripts
- * are in one bundle); the command text carries no secret, and neither does anything the
- * scripts print (they contain no secret), so logging stays on for diagnosis.
+ * Pushes a gateway's rendered configuration over SSH with @pulumi/command. The configuration
+ * travels on stdin (see bundleGatewayScripts for why both scripts are in one bundle); the command
+ * text carries no secret, and neither does anything the scripts print (they contain no secret),
+ * so logging stays on for diagnosis.
  *
- * Re-runs: any change of the rendered content changes stdin, and a changed input runs `update`
- * (the idempotent install) in place. Content is deliberately NOT a trigger: triggers replace
- * the resource. The trigger is the instance id: a new instance gets a fresh configuration, and
- * every replacement deletes first (see below).
+ * Re-runs (docs/lifecycle.md has the provider source): any change of stdin is an `update` that runs
+ * the idempotent install in place. The instance id is carried in stdin, not in `triggers`: in
+ * command v1.2.1 triggers are replaceOnChanges, and a replacement would first run the old
+ * resource's delete. There is no `delete` at all: the configuration lives and dies with its
+ * instance (the program never keeps an instance without its configuration), so neither replacing
+ * a dead gateway nor `pulumi destroy` ever dials a host that may be gone. With `delete` unset the
+ * provider's Delete returns at once.
  */
+export const instanceLine = (instanceId: string) => `# instance ${instanceId}\n`;
+
 export class GatewayConfiguration extends pulumi.ComponentResource {
   /** sha256 of the bundle pushed to the gateway (no secret in it). */
   public readonly contentHash: string;
@@ -50,23 +55,16 @@ export class GatewayConfiguration extends pulumi.ComponentResource {
         connection: gatewayConnection(args),
         create: run("install"),
         update: run("install"),
-        delete: run("remove"),
-        stdin: bundle,
-        triggers: [args.instanceId],
+        // After the shebang: a new instance changes stdin, so it is an update that installs.
+        stdin: pulumi
+          .output(args.instanceId)
+          .apply((id) => bundle.replace("\n", `\n${instanceLine(id)}`)),
         // sshd refuses SetEnv by default; the previous output is not needed either.
         addPreviousOutputInEnv: false,
         logging: "stdoutAndStderr",
       },
-      // A component's dependsOn does not reach its children: the push waits itself. A
-      // replacement (a new instance, or `pulumi up --replace`) must run the old remove before the
-      // new install: both reach the same pinned address, so remove-after-install would tear the
-      // new configuration down.
-      {
-        parent: this,
-        dependsOn: opts?.dependsOn,
-        additionalSecretOutputs: ["connection"],
-        deleteBeforeReplace: true,
-      },
+      // A component's dependsOn does not reach its children: the push waits itself.
+      { parent: this, dependsOn: opts?.dependsOn, additionalSecretOutputs: ["connection"] },
     );
     this.registerOutputs({ contentHash: this.contentHash });
   }

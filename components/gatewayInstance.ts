@@ -16,7 +16,7 @@ export interface GatewayInstanceArgs {
   securityGroupIds: pulumi.Input<string>[];
   instanceProfileName: pulumi.Input<string>;
   instanceType: string;
-  /** The image to boot; changes are ignored once the instance exists. */
+  /** The image to boot; a different image replaces the instance (docs/lifecycle.md). */
   amiId: pulumi.Input<string>;
   sshUser: string;
   /** authorized_keys line installed for sshUser by cloud-init. */
@@ -32,11 +32,32 @@ export const GATEWAY_METADATA_OPTIONS = {
 };
 
 /**
+ * Options of every gateway instance that decide what a later `pulumi up` does to it
+ * (docs/lifecycle.md has the sources):
+ * - userDataReplaceOnChange: a changed user data (login key, sshUser, cloud-init text) replaces
+ *   the instance; without it provider v7 stops and starts it in place, and cloud-init, which runs
+ *   per instance, would not even apply the new text.
+ * - ignoreChanges sourceDestCheck: the provider reads the instance's attribute from the primary
+ *   ENI (false) and, with a primary_network_interface, plans it back to its default true, which
+ *   would switch forwarding off (terraform-provider-aws #44768); declaring false on the instance
+ *   is refused (ConflictsWith primary_network_interface), so the difference is ignored instead.
+ * - deleteBeforeReplace: a primary ENI cannot be attached to two instances.
+ * The image is NOT ignored: the engine would take an ignored `ami` from state even for a
+ * replacement, so no image change could ever take effect.
+ */
+export const GATEWAY_INSTANCE_OPTIONS = {
+  userDataReplaceOnChange: true,
+  ignoreChanges: ["sourceDestCheck"],
+  deleteBeforeReplace: true,
+} as const;
+
+/**
  * One gateway: its ENI (pinned addresses, source/dest check off, so it can forward), a generated
  * ed25519 SSH host key, and the EC2 instance booted on that ENI with cloud-init installing the
- * host key and the login key. The AMI is ignored after creation, so a newer image never replaces
- * a running gateway; both the ENI and the instance are deleted before they are replaced, because
- * a pinned address (and a primary ENI) cannot be held twice.
+ * host key and the login key. The instance follows the image it is given: a new image is a
+ * replacement, rolled one gateway at a time by the caller's dependsOn. Both the ENI and the
+ * instance are deleted before they are replaced, because a pinned address (and a primary ENI)
+ * cannot be held twice.
  */
 export class GatewayInstance extends pulumi.ComponentResource {
   public readonly instanceId: pulumi.Output<string>;
@@ -88,9 +109,15 @@ export class GatewayInstance extends pulumi.ComponentResource {
         iamInstanceProfile: args.instanceProfileName,
         metadataOptions: GATEWAY_METADATA_OPTIONS,
         userData,
+        userDataReplaceOnChange: GATEWAY_INSTANCE_OPTIONS.userDataReplaceOnChange,
         tags: siteTags(args.site, `vpc-ipip6-gateway-${name}`),
       },
-      { parent: this, dependsOn, ignoreChanges: ["ami"], deleteBeforeReplace: true },
+      {
+        parent: this,
+        dependsOn,
+        ignoreChanges: [...GATEWAY_INSTANCE_OPTIONS.ignoreChanges],
+        deleteBeforeReplace: GATEWAY_INSTANCE_OPTIONS.deleteBeforeReplace,
+      },
     );
     this.instanceId = instance.id;
     this.networkInterfaceId = eni.id;

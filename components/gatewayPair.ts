@@ -8,6 +8,7 @@ import {
   VpcConfig,
 } from "../src/config/types";
 import { al2023AmiQuery, pickArchitecture } from "./lib/ami";
+import { checkAmiArchitecture } from "./lib/amiArchitecture";
 import { publicKeyFromPrivate } from "./lib/loginKey";
 import { TOKEN_PREFIX } from "./lib/naming";
 import { inComponent } from "./lib/resourceError";
@@ -54,7 +55,10 @@ export class GatewayPair extends pulumi.ComponentResource {
   public readonly gateways: [GatewayInstance, GatewayInstance];
   public readonly securityGroupId: pulumi.Output<string>;
   public readonly roleArn: pulumi.Output<string>;
-  /** The image the gateways are created from (later AMI changes are ignored). */
+  /**
+   * The image both gateways run: gateway.amiId, else the latest AL2023 for the instance type. A
+   * change replaces the gateways one at a time (docs/lifecycle.md).
+   */
   public readonly amiId: pulumi.Output<string>;
 
   constructor(name: string, args: GatewayPairArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -77,9 +81,9 @@ export class GatewayPair extends pulumi.ComponentResource {
       { site: args.site, routeTableIds: args.vpc.routeTableIds },
       { parent: this },
     );
-    this.amiId = pulumi.output(
-      args.options.amiId ?? this.latestAmazonLinux(args.options.instanceType, args.options.kernel),
-    );
+    this.amiId = args.options.amiId
+      ? this.checkedAmi(args.options.amiId, args.options.instanceType)
+      : this.latestAmazonLinux(args.options.instanceType, args.options.kernel);
     const loginPublicKey = this.loginPublicKey(args.sshPrivateKey);
     const gateway = (index: 0 | 1) =>
       new GatewayInstance(
@@ -128,6 +132,27 @@ export class GatewayPair extends pulumi.ComponentResource {
       },
       invokeOpts,
     ).id;
+  }
+
+  /**
+   * An explicit image, once DescribeImages says its architecture runs on the instance type: an
+   * instance type change to another architecture with a pinned image is refused at preview.
+   */
+  private checkedAmi(amiId: string, instanceType: string): pulumi.Output<string> {
+    const invokeOpts = { parent: this };
+    const type = aws.ec2.getInstanceTypeOutput({ instanceType }, invokeOpts);
+    const image = aws.ec2.getAmiOutput(
+      { filters: [{ name: "image-id", values: [amiId] }] },
+      invokeOpts,
+    );
+    return pulumi
+      .all([image.architecture, type.supportedArchitectures])
+      .apply(([architecture, supported]) =>
+        inComponent(this, () => {
+          checkAmiArchitecture(amiId, architecture, instanceType, supported);
+          return amiId;
+        }),
+      );
   }
 
   /** The authorized_keys line of the login key, derived locally (see publicKeyFromPrivate). */

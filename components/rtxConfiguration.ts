@@ -99,7 +99,13 @@ export class RtxConfiguration extends pulumi.ComponentResource {
         addPreviousOutputInEnv: true,
         logging: "stdoutAndStderr",
       },
-      { parent: this, deleteBeforeReplace: true, additionalSecretOutputs: ["environment"] },
+      // A component's dependsOn does not reach its children: the push waits itself.
+      {
+        parent: this,
+        dependsOn: opts?.dependsOn,
+        deleteBeforeReplace: true,
+        additionalSecretOutputs: ["environment"],
+      },
     );
     this.registerOutputs({});
   }

@@ -1,13 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { METRICS_NAMESPACE } from "../src/gateway/metrics";
-import { alarmSpecs } from "../src/monitoring/alarms";
+import { alarmSpecs, monitoringName } from "../src/monitoring/alarms";
 import { dashboardBody } from "../src/monitoring/dashboard";
 import { gatewayMetricsPolicy, roleNameFromArn } from "./lib/monitoringPolicy";
 import { TOKEN_PREFIX, siteTags } from "./lib/naming";
 
 /** Inputs of {@link SiteMonitoring}. */
 export interface SiteMonitoringArgs {
+  /** The Pulumi stack: with the site, it makes the alarm and dashboard names unique. */
+  stack: string;
   site: string;
   /** "gw-a", "gw-b": the preferred gateway first. */
   gatewayNames: [string, string];
@@ -18,7 +20,8 @@ export interface SiteMonitoringArgs {
 }
 
 /**
- * Per site: the gateways' permission to publish their figures, the alarms "failed over",
+ * Per site (the alarms and dashboard after the caller's dependsOn; the permission at once, so the
+ * gateways publish from their first minute): the gateways' permission to publish their figures, the alarms "failed over",
  * "standby tunnel down" and "both tunnels down" (src/monitoring/alarms.ts) and a dashboard.
  */
 export class SiteMonitoring extends pulumi.ComponentResource {
@@ -36,7 +39,8 @@ export class SiteMonitoring extends pulumi.ComponentResource {
       { parent: this },
     );
     const actions = args.snsTopicArn ? [args.snsTopicArn] : [];
-    const alarms = alarmSpecs(args.site, args.gatewayNames).map(
+    const specs = alarmSpecs(args.stack, args.site, args.gatewayNames);
+    const alarms = specs.map(
       (spec) =>
         new aws.cloudwatch.MetricAlarm(
           `${name}-${spec.key}`,
@@ -51,23 +55,24 @@ export class SiteMonitoring extends pulumi.ComponentResource {
             treatMissingData: spec.treatMissingData,
             alarmActions: actions,
             okActions: actions,
+            insufficientDataActions: spec.notifiesOnInsufficientData ? actions : [],
             tags: siteTags(args.site, spec.name),
           },
-          { parent: this },
+          { parent: this, dependsOn: opts?.dependsOn },
         ),
     );
     const region = aws.getRegionOutput({}, { parent: this }).region;
     const dashboard = new aws.cloudwatch.Dashboard(
       `${name}-dashboard`,
       {
-        dashboardName: `vpc-ipip6-gateway-${args.site}`,
+        dashboardName: monitoringName(args.stack, args.site),
         dashboardBody: pulumi
           .all([region, ...alarms.map((a) => a.arn)])
           .apply(([r, ...arns]) => dashboardBody(args.site, args.gatewayNames, r, arns)),
       },
-      { parent: this },
+      { parent: this, dependsOn: opts?.dependsOn },
     );
-    this.alarmNames = alarms.map((_, i) => alarmSpecs(args.site, args.gatewayNames)[i].name);
+    this.alarmNames = specs.map((spec) => spec.name);
     this.dashboardName = dashboard.dashboardName;
     this.registerOutputs({ alarmNames: this.alarmNames, dashboardName: this.dashboardName });
   }

@@ -54,8 +54,14 @@ export function standinState(topology: LabTopology): StandinState {
     routeTables: Object.fromEntries(
       topology.routeTableIds.map((id, i) => [id, ROUTE_TABLE_BASE + i]),
     ),
-    // no route at first: the first master's ReplaceRoute is refused and it creates them
-    routes: {},
+    // The routes as Pulumi creates them: at the standby's (gateway 1's) ENI. A route mover never
+    // creates a route it has not seen exist (docs/route-mover.md), so the lab starts with them.
+    routes: Object.fromEntries(
+      topology.routeTableIds.map((table) => [
+        table,
+        Object.fromEntries(topology.siteCidrs.map((cidr) => [cidr, topology.gateways[1].eni])),
+      ]),
+    ),
     gateways: topology.gateways.map((g) => ({
       name: g.name,
       sourceIp: g.privateIp,

@@ -27,11 +27,35 @@ export interface GatewaySsh {
 }
 
 /**
- * Dial attempts while a new gateway boots: the provider backs off to 5 s between attempts, so 60
- * attempts wait about 5 minutes for sshd (and for cloud-init to install the pinned host key).
+ * How long a push or a health gate waits for a gateway's sshd (pulumi-command v1.2.1,
+ * provider/pkg/provider/remote/connection.go): it dials up to DIAL_ATTEMPTS + 1 times, each dial
+ * bounded by PER_DIAL_TIMEOUT_S (the TCP connect), with the Pulumi SDK's retry back-off between
+ * dials: 0.1 s growing by 1.5x to at most 5 s (about 11 s for the first ten pauses, 5 s after).
+ * So the wait depends on how the host fails:
+ * - refused (the guest's kernel answers, sshd is not up yet): pauses only, about
+ *   11 + 5 x (24 - 10) = 81 s;
+ * - dropped (booting, stopped or gone: nothing answers): 25 dials x 10 s + 81 s = about 5.5 min.
+ * A first boot of Amazon Linux 2023 answers within a minute or two of "running" (which the
+ * instance create already waited for). The provider's defaults (10 attempts) are too short for a
+ * first boot, and the former 60 x 15 s waited about 20 minutes on a dropped host before failing.
  */
-const DIAL_ATTEMPTS = 60;
-const PER_DIAL_TIMEOUT_S = 15;
+export const DIAL_ATTEMPTS = 24;
+export const PER_DIAL_TIMEOUT_S = 10;
+
+/**
+ * How long the provider dials before it gives up, in seconds, as the comment above works it out:
+ * `dialErrorLimit` + 1 dials with a pause after each failed one but the last (the SDK's retry:
+ * 100 ms, x1.5 each time, at most 5 s); a dropped dial also waits out `perDialTimeout`.
+ */
+export function dialPatienceS(attempts: number, perDialS: number, dropped: boolean): number {
+  let pause = 0.1;
+  let total = dropped ? (attempts + 1) * perDialS : 0;
+  for (let i = 0; i < attempts; i++) {
+    total += pause;
+    pause = Math.min(pause * 1.5, 5);
+  }
+  return total;
+}
 
 /** The `connection` of a remote.Command to a gateway, through the bastion when there is one. */
 export function gatewayConnection(ssh: GatewaySsh) {

@@ -41,5 +41,7 @@ export const LINKS = {
 
 export const NFT_TABLE = "vpc_ipip6_gateway";
 export const LOG_TAG = "vpc-ipip6-gateway";
+/** What the route mover keeps across restarts: the routes it has seen exist (docs/route-mover.md). */
+export const STATE_DIR = "/var/lib/vpc-ipip6-gateway";
 /** Runtime state of the route mover (lock, peer ENI, per-run work files): tmpfs, 0700. */
 export const RUN_DIR = "/run/vpc-ipip6-gateway";

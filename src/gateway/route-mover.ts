@@ -11,7 +11,7 @@
  */
 
 import { GatewayContext } from "./context";
-import { LINKS, LOG_TAG, RUN_DIR } from "./paths";
+import { LINKS, LOG_TAG, RUN_DIR, STATE_DIR } from "./paths";
 import { bashArray, fileOf, quote } from "./shell";
 
 export const EC2_API_VERSION = "2016-11-15";
@@ -39,6 +39,7 @@ export function renderNotifyScript(c: GatewayContext): string {
     `PEER_PRIVATE_IP=${quote(c.peerPrivateIp)}`,
     `VRRP_LINK=${LINKS.vrrp} PLACEHOLDER=${c.vrrp.placeholder}`,
     `RUN_DIR=\${VIG_RUN_DIR:-${RUN_DIR}}`,
+    `STATE_DIR=\${VIG_STATE_DIR:-${STATE_DIR}}`,
     "IMDS=http://169.254.169.254/latest",
     `EC2_API_VERSION=${EC2_API_VERSION}`,
     `RETRY_BASE_MS=${RETRY_BASE_MS} RETRY_CAP_MS=${RETRY_CAP_MS}`,
@@ -54,6 +55,33 @@ export function renderNotifyScript(c: GatewayContext): string {
 const MOVER_BODY = String.raw`
 IDENTITY=$RUN_DIR/identity CREDENTIALS=$RUN_DIR/credentials
 TZ=UTC0
+
+# The routes this gateway has seen exist, one "table cidr" a line in $STATE_DIR (kept across
+# restarts): only those does it create when they are missing. Pulumi creates each route once the
+# standby passes its health gate; a mover that created it first would make that create fail
+# (RouteAlreadyExists), and would send a new site's traffic to a gateway not yet proven.
+SEEN=$STATE_DIR/seen-routes LEFT=$RUN_DIR/left-for-pulumi
+declare -A SEEN_ROUTES=() LEFT_LOGGED=()
+load_seen() {
+  local t c
+  [ -f "$SEEN" ] && while read -r t c; do [ -n "$c" ] && SEEN_ROUTES["$t $c"]=1; done < "$SEEN"
+  [ -f "$LEFT" ] && while read -r t c; do [ -n "$c" ] && LEFT_LOGGED["$t $c"]=1; done < "$LEFT"
+  return 0
+}
+seen() { [ -n "\${SEEN_ROUTES["$1 $2"]:-}" ]; }
+mark_seen() {
+  seen "$1" "$2" && return 0
+  SEEN_ROUTES["$1 $2"]=1
+  [ -d "$STATE_DIR" ] || mkdir -p "$STATE_DIR"
+  printf '%s %s\n' "$1" "$2" >> "$SEEN"
+}
+# left_for_pulumi TABLE CIDR: a missing route never seen is not this gateway's to create; said once.
+left_for_pulumi() {
+  [ -n "\${LEFT_LOGGED["$1 $2"]:-}" ] && return 0
+  LEFT_LOGGED["$1 $2"]=1
+  printf '%s %s\n' "$1" "$2" >> "$LEFT"
+  log "route $2 in $1 does not exist and this gateway has never seen it: left for Pulumi to create"
+}
 
 # One logger process for the run: log lines go to its stdin.
 log() { printf '%s\n' "$*" >&"$LOG_FD"; }
@@ -206,13 +234,16 @@ outcome() {
   local route="route \${JOB_CIDR[j]} in \${JOB_TABLE[j]}"
   if [ "$status" = 200 ]; then
     log "$route -> \${JOB_ENI[j]} (\${JOB_ACTION[j]})"
+    mark_seen "\${JOB_TABLE[j]}" "\${JOB_CIDR[j]}"
     return 0
   fi
   [ -s "$reply" ] && xml_tag "$reply" Code && code=$REPLY && xml_tag "$reply" Message && message=$REPLY
   # EC2 on a missing route: InvalidParameterValue "There is no route defined for '<cidr>' in the
   # route table. Use CreateRoute instead." (or InvalidRoute.NotFound); on a route the peer created
-  # meanwhile: RouteAlreadyExists. Both switch the action and go again at once.
+  # meanwhile: RouteAlreadyExists. Both switch the action and go again at once; a missing route is
+  # created only if this gateway has seen it exist.
   if [[ $code == InvalidRoute.NotFound || $message == *"Use CreateRoute instead"* ]]; then
+    seen "\${JOB_TABLE[j]}" "\${JOB_CIDR[j]}" || { left_for_pulumi "\${JOB_TABLE[j]}" "\${JOB_CIDR[j]}"; return 0; }
     JOB_ACTION[j]=CreateRoute
   elif [ "$code" = RouteAlreadyExists ]; then
     JOB_ACTION[j]=ReplaceRoute
@@ -302,6 +333,8 @@ plan_reassert() {
   for table in "\${ROUTE_TABLES[@]}"; do
     for cidr in "\${SITE_CIDRS[@]}"; do
       target=\${TARGET["$table $cidr"]:-} eni=\${target% *} state=\${target#* }
+      if [ -n "$target" ]; then mark_seen "$table" "$cidr"
+      elif ! seen "$table" "$cidr"; then left_for_pulumi "$table" "$cidr"; continue; fi
       if [ "$ENTITLEMENT" = "mastership" ]; then
         [ -n "$target" ] && [ "$state" != blackhole ] && [ "$eni" = "$ENI" ] && continue
         if [ -n "$target" ] && [ "$state" != blackhole ] && [ "$eni" != none ]; then
@@ -349,6 +382,7 @@ load_identity && load_credentials || {
 [ "\${1:-}" = --warm ] && exit 0
 
 JOB_TABLE=() JOB_CIDR=() JOB_ENI=() JOB_ACTION=()
+load_seen
 if [ "\${1:-}" = --reassert ]; then
   plan_reassert || exit 1
 else

@@ -3,9 +3,13 @@
  * Each is metric math over the figures the gateways publish every minute (src/gateway/metrics.ts):
  * - failed over: gw-b holds the routes (IsMaster), or became master within the minute;
  * - standby tunnel down: exactly one tunnel up, so one failure more takes the site down;
- * - both tunnels down: no tunnel up; also when neither gateway publishes at all (treated as
- *   breaching: a site whose gateways are both silent must not look fine).
+ * - both tunnels down: no tunnel up. When neither gateway publishes at all there is no data:
+ *   treated as missing, so the alarm goes to INSUFFICIENT_DATA, which notifies too
+ *   (notifiesOnInsufficientData), while a new stack, whose alarms start in INSUFFICIENT_DATA before
+ *   the gateways' first figures, notifies nothing (an action runs on a state change only).
  * A gateway that stops publishing counts as a tunnel down (FILL with 0) in the first two.
+ * Names carry the stack and the site: two stacks with one site name in one account and region must
+ * not overwrite each other's alarms (PutMetricAlarm replaces an alarm of the same name).
  */
 import { METRIC, METRICS_NAMESPACE } from "../gateway/metrics";
 
@@ -34,7 +38,18 @@ export interface AlarmSpec {
   threshold: number;
   evaluationPeriods: number;
   datapointsToAlarm: number;
-  treatMissingData: "breaching" | "notBreaching";
+  treatMissingData: "missing" | "notBreaching";
+  /** Also notify when the alarm goes to INSUFFICIENT_DATA (no figure from either gateway). */
+  notifiesOnInsufficientData: boolean;
+}
+
+/**
+ * The stack's CloudWatch name prefix, `vpc-ipip6-gateway-<stack>-<site>`: alarm names and the
+ * dashboard's (which allows only A-Z a-z 0-9 - _; a stack name may also hold dots, made dashes).
+ */
+export function monitoringName(stack: string, site: string): string {
+  // Pulumi stack names hold letters, digits, "-", "_" and "."; site names are validated.
+  return `vpc-ipip6-gateway-${stack.replace(/\./g, "-")}-${site}`;
 }
 
 function metric(
@@ -55,13 +70,17 @@ function result(expression: string, label: string): MetricQuery {
 }
 
 /** `gateways` in preference order: [0] holds the routes when healthy, [1] is the standby. */
-export function alarmSpecs(site: string, gateways: readonly [string, string]): AlarmSpec[] {
+export function alarmSpecs(
+  stack: string,
+  site: string,
+  gateways: readonly [string, string],
+): AlarmSpec[] {
   const [a, b] = gateways;
   const up = (id: string, gw: string) =>
     metric(id, METRIC.tunnelUp, "Minimum", { Site: site, Gateway: gw });
   const tunnels = [up("upa", a), up("upb", b)];
   const bothUp = "FILL(upa, 0) + FILL(upb, 0)";
-  const name = (key: string) => `vpc-ipip6-gateway-${site}-${key}`;
+  const name = (key: string) => `${monitoringName(stack, site)}-${key}`;
   return [
     {
       key: "failed-over",
@@ -77,6 +96,7 @@ export function alarmSpecs(site: string, gateways: readonly [string, string]): A
       evaluationPeriods: 1,
       datapointsToAlarm: 1,
       treatMissingData: "notBreaching",
+      notifiesOnInsufficientData: false,
     },
     {
       key: "standby-tunnel-down",
@@ -89,6 +109,7 @@ export function alarmSpecs(site: string, gateways: readonly [string, string]): A
       evaluationPeriods: 2,
       datapointsToAlarm: 2,
       treatMissingData: "notBreaching",
+      notifiesOnInsufficientData: false,
     },
     {
       key: "both-tunnels-down",
@@ -99,7 +120,8 @@ export function alarmSpecs(site: string, gateways: readonly [string, string]): A
       threshold: 0,
       evaluationPeriods: 1,
       datapointsToAlarm: 1,
-      treatMissingData: "breaching",
+      treatMissingData: "missing",
+      notifiesOnInsufficientData: true,
     },
   ];
 }

@@ -3,7 +3,8 @@ import * as assert from "assert";
 import { METRICS_NAMESPACE } from "../../src/gateway/metrics";
 import { Capture, CapturedResource } from "./support/capture";
 import { TEST_REGION } from "./support/fixtures";
-import { STACKS, capture, named, ofType } from "./support/query";
+import { alarmSpecs, monitoringName } from "../../src/monitoring/alarms";
+import { STACKS, capture, named, ofType, waitsFor } from "./support/query";
 import { RawConfig } from "./support/run-program";
 
 const T = {
@@ -69,15 +70,15 @@ describe("pulumi program: site monitoring", function () {
         .map((a) => a.inputs.name)
         .sort(),
       [
-        "vpc-ipip6-gateway-osaka-both-tunnels-down",
-        "vpc-ipip6-gateway-osaka-failed-over",
-        "vpc-ipip6-gateway-osaka-standby-tunnel-down",
+        "vpc-ipip6-gateway-test-osaka-both-tunnels-down",
+        "vpc-ipip6-gateway-test-osaka-failed-over",
+        "vpc-ipip6-gateway-test-osaka-standby-tunnel-down",
       ],
     );
     assert.deepStrictEqual(c.exports.alarmNames.value, [
-      "vpc-ipip6-gateway-osaka-failed-over",
-      "vpc-ipip6-gateway-osaka-standby-tunnel-down",
-      "vpc-ipip6-gateway-osaka-both-tunnels-down",
+      "vpc-ipip6-gateway-test-osaka-failed-over",
+      "vpc-ipip6-gateway-test-osaka-standby-tunnel-down",
+      "vpc-ipip6-gateway-test-osaka-both-tunnels-down",
     ]);
   });
 
@@ -125,7 +126,7 @@ describe("pulumi program: site monitoring", function () {
     );
     assert.deepStrictEqual(
       [both.inputs.comparisonOperator, both.inputs.threshold, both.inputs.treatMissingData],
-      ["LessThanOrEqualToThreshold", 0, "breaching"],
+      ["LessThanOrEqualToThreshold", 0, "missing"],
     );
     for (const q of queries(both).filter((x) => x.metric)) {
       assert.deepStrictEqual(
@@ -149,10 +150,38 @@ describe("pulumi program: site monitoring", function () {
     for (const a of ofType(c, T.alarm)) assert.deepStrictEqual(a.inputs.alarmActions, []);
   });
 
+  it("a new stack notifies nothing at once: silence only from a site that published, no 'failed over' while gw-b is first master", () => {
+    // Silence of both gateways: INSUFFICIENT_DATA (missing), which notifies; a new alarm starts
+    // there, and actions run on state changes only.
+    const insufficient = (key: string) => alarm(withTopic, key).inputs.insufficientDataActions;
+    assert.deepStrictEqual(insufficient("both-tunnels-down"), [TOPIC]);
+    assert.deepStrictEqual(insufficient("failed-over"), []);
+    assert.deepStrictEqual(insufficient("standby-tunnel-down"), []);
+    for (const a of ofType(c, T.alarm))
+      assert.notStrictEqual(a.inputs.treatMissingData, "breaching");
+    // Alarms and dashboard are created once gw-a passed its gate (gw-a is master again).
+    const gateA = named(c, "osaka-gw-a-health-wait");
+    for (const r of [...ofType(c, T.alarm), ...ofType(c, T.dashboard)])
+      assert.ok(waitsFor(c, r).has(gateA.urn), `${r.name} does not wait for gw-a's gate`);
+    for (const p of ofType(c, T.rolePolicy).filter((p) => p.name.includes("metrics")))
+      assert.ok(!waitsFor(c, p).has(gateA.urn), "the gateways could not publish until then");
+  });
+
+  it("names alarms and dashboard per stack: two stacks with one site name do not collide", async () => {
+    const names = (x: Capture) =>
+      [...ofType(x, T.alarm), ...ofType(x, T.dashboard)].map(
+        (r) => r.inputs.name ?? r.inputs.dashboardName,
+      );
+    for (const n of names(c)) assert.match(String(n), /^vpc-ipip6-gateway-test-osaka(-|$)/);
+    assert.strictEqual(monitoringName("prod.tokyo", "osaka"), "vpc-ipip6-gateway-prod-tokyo-osaka");
+    const other = alarmSpecs("staging", "osaka", ["gw-a", "gw-b"]).map((s) => s.name);
+    for (const n of names(c)) assert.ok(!other.includes(String(n)), `${n} collides`);
+  });
+
   it("a dashboard per site: active gateway and each tunnel's health over time, and the alarms", () => {
     const d = ofType(c, T.dashboard);
     assert.strictEqual(d.length, 1);
-    assert.strictEqual(d[0].inputs.dashboardName, "vpc-ipip6-gateway-osaka");
+    assert.strictEqual(d[0].inputs.dashboardName, "vpc-ipip6-gateway-test-osaka");
     const body = JSON.parse(String(d[0].inputs.dashboardBody)) as {
       widgets: Array<{ type: string; properties: Record<string, unknown> }>;
     };

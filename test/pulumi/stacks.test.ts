@@ -81,9 +81,11 @@ for (const mode of ["isatap", "native"] as const) {
       assert.strictEqual(parentOf(c, ofType(c, T.local)[0])?.type, `${PREFIX}RtxConfiguration`);
       assert.ok(
         ofType(c, T.remote).every((r) =>
-          [`${PREFIX}GatewayConfiguration`, `${PREFIX}GatewayHealthGate`].includes(
-            parentOf(c, r)?.type ?? "",
-          ),
+          [
+            `${PREFIX}GatewayConfiguration`,
+            `${PREFIX}GatewayHealthGate`,
+            `${PREFIX}RouteRelease`,
+          ].includes(parentOf(c, r)?.type ?? ""),
         ),
       );
       assert.ok(
@@ -98,7 +100,7 @@ for (const mode of ["isatap", "native"] as const) {
         assert.ok(c.registeredOutputs.includes(r.urn), `${r.name} never called registerOutputs`);
     });
 
-    it("boots each gateway on its own ENI with IMDSv2 required and AMI changes ignored", () => {
+    it("boots each gateway on its own ENI with IMDSv2 required; user data replaces, sourceDestCheck is ignored, the image is not", () => {
       for (const i of [0, 1]) {
         const instance = named(c, `${gwName(i)}-instance`);
         const eni = named(c, `${gwName(i)}-eni`);
@@ -110,7 +112,10 @@ for (const mode of ["isatap", "native"] as const) {
         assert.deepStrictEqual(instance.inputs.primaryNetworkInterface, {
           networkInterfaceId: eni.id,
         });
-        assert.deepStrictEqual(instance.ignoreChanges, ["ami"]);
+        // docs/lifecycle.md: an ignored `ami` would be taken from state even for a replacement.
+        assert.deepStrictEqual(instance.ignoreChanges, ["sourceDestCheck"]);
+        assert.strictEqual(instance.inputs.userDataReplaceOnChange, true);
+        assert.strictEqual(instance.inputs.sourceDestCheck, undefined, "ConflictsWith the ENI");
         assert.strictEqual(instance.inputs.instanceType, config.gateway.instanceType);
         assert.strictEqual(
           instance.inputs.iamInstanceProfile,
@@ -271,23 +276,31 @@ for (const mode of ["isatap", "native"] as const) {
         );
       }
       assert.deepStrictEqual(c.exports.initialRouteTarget.value, eni1);
-      for (const r of routes)
+      // Created only once the standby carries traffic: after its health gate, not after gw-a.
+      const standbyGate = named(c, `${site()}-${rendered.gateways[1].name}-health-wait`);
+      for (const r of routes) {
+        assert.ok(waitsFor(c, r).has(standbyGate.urn), `${r.name} does not wait for the gate`);
         for (const gw0 of [`${gwName(0)}-eni`, `${gwName(0)}-instance`])
           assert.ok(!waitsFor(c, r).has(named(c, gw0).urn), `a route waits for ${gw0}`);
+      }
     });
 
-    it("pushes each gateway's rendered install/remove scripts on stdin, after its instance and the routes", () => {
+    it("pushes each gateway's rendered install/remove scripts on stdin after its instance, the instance id in stdin, no delete", () => {
       for (const i of [0, 1]) {
         const push = named(c, `${gwName(i)}-config-push`);
         const gw = rendered.gateways[i];
         assert.strictEqual(push.inputs.create, bundleCommand("install"));
         assert.strictEqual(push.inputs.update, bundleCommand("install"));
-        assert.strictEqual(push.inputs.delete, bundleCommand("remove"));
+        // No delete: replacing a dead gateway or destroying must not dial it (docs/lifecycle.md).
+        assert.strictEqual(push.inputs.delete, undefined);
         const bodies = heredocs(String(push.inputs.stdin));
         const withNewline = (s: string) => (s.endsWith("\n") ? s : `${s}\n`);
         assert.strictEqual(bodies["$workdir/install.sh"], withNewline(gw.installScript));
         assert.strictEqual(bodies["$workdir/remove.sh"], withNewline(gw.removeScript));
-        assert.deepStrictEqual(push.inputs.triggers, [named(c, `${gwName(i)}-instance`).id]);
+        // A new instance is an update (stdin changes), not a replacement (triggers replace).
+        assert.strictEqual(push.inputs.triggers, undefined);
+        const instanceId = named(c, `${gwName(i)}-instance`).id;
+        assert.ok(String(push.inputs.stdin).startsWith(`#!/bin/bash\n# instance ${instanceId}\n`));
         const connection = secretValue(push.inputs.connection) as Record<string, unknown>;
         assert.strictEqual(connection.host, config.gateways[i].privateIp);
         assert.strictEqual(connection.user, config.gateway.sshUser);
@@ -295,8 +308,7 @@ for (const mode of ["isatap", "native"] as const) {
         assert.strictEqual(connection.proxy, undefined);
         assert.strictEqual(push.inputs.addPreviousOutputInEnv, false);
         assert.ok(push.additionalSecretOutputs.includes("connection"));
-        // The old remove must not run after the new install at the same pinned address.
-        assert.strictEqual(push.deleteBeforeReplace, true);
+        assert.strictEqual(push.deleteBeforeReplace, false);
         const component = parentOf(c, push);
         assert.ok(component);
         const deps = component.dependencies;
@@ -305,7 +317,7 @@ for (const mode of ["isatap", "native"] as const) {
           "config does not wait for its instance",
         );
         for (const route of ofType(c, T.route))
-          assert.ok(deps.includes(route.urn), "config does not wait for the routes");
+          assert.ok(!waitsFor(c, push).has(route.urn), "config waits for the routes");
       }
     });
 
@@ -351,13 +363,11 @@ for (const mode of ["isatap", "native"] as const) {
         for (const a of active)
           assert.ok(!waitsFor(c, named(c, r)).has(a.urn), `${r} must not wait for ${a.name}`);
       // Instances and ENIs are deleted before they are replaced (pinned addresses), one at a time.
-      for (const i of [0, 1]) {
+      for (const i of [0, 1])
         assert.strictEqual(named(c, `${gwName(i)}-instance`).deleteBeforeReplace, true);
-        assert.deepStrictEqual(named(c, `${gwName(i)}-instance`).ignoreChanges, ["ami"]);
-      }
     });
 
-    it("pushes the rendered RTX commands without waiting for the gateways, passwords as secret environment", () => {
+    it("pushes the rendered RTX commands after the standby's configuration and before its gate, passwords as secret environment", () => {
       const [push] = ofType(c, T.local);
       assert.strictEqual(push.name, `${site()}-rtx-push`);
       assert.strictEqual(push.inputs.create, rtxCommandLine("apply", config.rtx));
@@ -390,10 +400,16 @@ for (const mode of ["isatap", "native"] as const) {
       assert.strictEqual(push.inputs.dir, REPO_ROOT);
       assert.strictEqual(push.deleteBeforeReplace, true);
       assert.ok(push.additionalSecretOutputs.includes("environment"));
-      // Gateway 0's health gate needs the RTX's end of the tunnel: the RTX must not wait for it.
-      const deps = parentOf(c, push)?.dependencies ?? [];
-      for (const gw of ofType(c, T.remote))
-        assert.ok(!deps.includes(gw.urn), `RTX push waits for ${gw.name}`);
+      // docs/lifecycle.md: after gw-b's configuration, before gw-b's gate (which needs the RTX's
+      // end of the tunnel), and nothing of gw-a's step.
+      const gwb = rendered.gateways[1].name;
+      assert.ok(waitsFor(c, push).has(named(c, `${site()}-${gwb}-config-push`).urn));
+      assert.ok(named(c, `${site()}-${gwb}-health-wait`).dependencies.includes(push.urn));
+      for (const r of [
+        `${gwName(0)}-instance`,
+        `${site()}-${rendered.gateways[0].name}-config-push`,
+      ])
+        assert.ok(!waitsFor(c, push).has(named(c, r).urn), `RTX push waits for ${r}`);
     });
 
     it("sends no secret in any input, invoke or export that is not marked secret", () => {

@@ -43,6 +43,12 @@ describe("lab: the EC2/IMDS stand-in in the guest", () => {
     assert.notEqual(a.gateways[0].secretAccessKey, a.gateways[1].secretAccessKey);
     assert.notEqual(a.gateways[0].secretAccessKey, b.gateways[0].secretAccessKey);
     assert.match(a.gateways[0].accessKeyId, /^ASIA[0-9A-F]{16}$/);
+    // The routes exist from the start, as Pulumi creates them: at the standby's ENI.
+    for (const table of topology.routeTableIds)
+      assert.deepEqual(
+        a.routes[table],
+        Object.fromEntries(topology.siteCidrs.map((c) => [c, topology.gateways[1].eni])),
+      );
   });
 
   it("names the EC2 and CloudWatch endpoints in /etc/hosts, in the certificate, trusts the lab CA, keeps secrets 0600", () => {

@@ -49,6 +49,7 @@ class Gateway {
   readonly bin = path.join(this.dir, "bin");
   readonly script = path.join(this.dir, "notify-master");
   readonly runDir = path.join(this.dir, "run");
+  readonly stateDir = path.join(this.dir, "var-lib");
 
   constructor(
     readonly index: 0 | 1,
@@ -73,6 +74,12 @@ class Gateway {
     return renderGateway(config, this.index).files[PATHS.notifyScript];
   }
 
+  /** This gateway saw these routes exist before (its state directory survives restarts). */
+  sawBefore(routes: string[]): void {
+    fs.mkdirSync(this.stateDir, { recursive: true });
+    fs.writeFileSync(path.join(this.stateDir, "seen-routes"), routes.map((r) => `${r}\n`).join(""));
+  }
+
   master(yes: boolean): void {
     fs.writeFileSync(path.join(this.dir, "master"), yes ? "1" : "0");
   }
@@ -83,7 +90,11 @@ class Gateway {
       fs.rmSync(path.join(this.dir, f), { force: true });
     return new Promise((resolve) => {
       const child = spawn("bash", [this.script, ...args], {
-        env: { PATH: `${this.bin}:/usr/bin:/bin`, VIG_RUN_DIR: this.runDir },
+        env: {
+          PATH: `${this.bin}:/usr/bin:/bin`,
+          VIG_RUN_DIR: this.runDir,
+          VIG_STATE_DIR: this.stateDir,
+        },
         stdio: "ignore",
       });
       whileRunning?.();
@@ -127,16 +138,41 @@ describe("route mover: the rendered notify script, real curl, against the EC2/IM
   }
   after(() => standins.forEach((s) => s.stop()));
 
-  it("creates the missing routes (ReplaceRoute says 'Use CreateRoute instead'), every call signed and verified", async () => {
+  it("leaves a route it has never seen to Pulumi: no CreateRoute, no failure, said once", async () => {
     const s = await standin();
-    const run = await new Gateway(0, s).run();
+    const gw = new Gateway(0, s);
+    const run = await gw.run();
     assert.equal(run.status, 0, run.log);
-    const calls = s.calls();
     assert.deepEqual(
-      calls.filter((c) => c.status !== 200).map((c) => c.code),
+      s
+        .calls()
+        .filter((c) => c.status !== 200)
+        .map((c) => c.code),
       Array(4).fill("InvalidParameterValue"),
     );
-    const created = calls.filter((c) => c.action === "CreateRoute" && c.status === 200);
+    assert.equal(s.calls().filter((c) => c.action === "CreateRoute").length, 0);
+    assert.equal(run.log.match(/left for Pulumi to create/g)?.length, 4, run.log);
+    const again = await gw.run(["--reassert"]);
+    assert.equal(again.status, 0, again.log);
+    assert.ok(!/left for Pulumi/.test(again.log), "said once per route, not every timer run");
+    assert.equal(s.calls().filter((c) => c.action === "CreateRoute").length, 0);
+  });
+
+  it("creates a missing route it has seen exist (remembered across restarts), every call signed and verified", async () => {
+    const s = await standin({ routes: allOn(GW[1].eni) });
+    const gw = new Gateway(0, s);
+    assert.equal((await gw.run()).status, 0);
+    const seen = fs.readFileSync(path.join(gw.stateDir, "seen-routes"), "utf8");
+    assert.equal(seen.trim().split("\n").length, 4, seen);
+    // A restart clears /run, not the state directory; then the routes go missing.
+    fs.rmSync(gw.runDir, { recursive: true, force: true });
+    const fresh = await standin();
+    const restarted = new Gateway(0, fresh);
+    fs.mkdirSync(restarted.stateDir);
+    fs.writeFileSync(path.join(restarted.stateDir, "seen-routes"), seen);
+    const run = await restarted.run();
+    assert.equal(run.status, 0, run.log);
+    const created = fresh.calls().filter((c) => c.action === "CreateRoute" && c.status === 200);
     assert.equal(created.length, TABLES.length * CIDRS.length);
     assert.ok(created.every((c) => c.eni === GW[0].eni && c.caller === "gw-a"));
     assert.match(run.log, /-> eni-0aaaaaaaaaaaaaaa1 \(CreateRoute\)/);
@@ -193,7 +229,9 @@ describe("route mover: the rendered notify script, real curl, against the EC2/IM
         [t1]: { [c0]: "eni-0ccccccccccccccc3" },
       },
     });
-    const run = await new Gateway(0, s).run(["--reassert"]);
+    const gw = new Gateway(0, s);
+    gw.sawBefore(TABLES.flatMap((t) => CIDRS.map((c) => `${t} ${c}`)));
+    const run = await gw.run(["--reassert"]);
     assert.equal(run.status, 0, run.log);
     const moved = mutations(s.calls()).filter((c) => c.status === 200);
     assert.deepEqual(moved.map((c) => `${c.table} ${c.cidr}`).sort(), [

@@ -70,7 +70,7 @@ describe("the runbooks name only commands that exist", () => {
     const metrics = Object.values(METRIC) as string[];
     for (const m of RUNBOOKS.matchAll(/--metric-name (\S+)/g))
       assert.ok(metrics.includes(m[1]), m[1]);
-    const alarms = alarmSpecs("<site>", ["gw-a", "gw-b"]).map((a) => a.name);
+    const alarms = alarmSpecs("<stack>", "<site>", ["gw-a", "gw-b"]).map((a) => a.name);
     for (const m of RUNBOOKS.matchAll(/--alarm-name (\S+)/g))
       assert.ok(alarms.includes(m[1]), m[1]);
   });

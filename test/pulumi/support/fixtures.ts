@@ -23,6 +23,12 @@ export const INSTANCE_ARCHITECTURES: Record<string, string[]> = {
   "t3.micro": ["i386", "x86_64"],
 };
 
+/** Images DescribeImages knows by id (gateway.amiId in the tests), with their architecture. */
+export const KNOWN_IMAGES: Record<string, string> = {
+  "ami-0123456789abcdef0": "arm64",
+  "ami-0fedcba9876543210": "x86_64",
+};
+
 export function fakeAmiId(architecture: string): string {
   return `ami-0al2023${architecture.replace(/_/g, "")}`;
 }

@@ -15,6 +15,7 @@ import {
   TEST_ACCOUNT,
   TEST_REGION,
   fakeAmiId,
+  KNOWN_IMAGES,
   fakeHostKey,
 } from "./fixtures";
 
@@ -201,6 +202,17 @@ function invokeResult(token: string, inputs: Record<string, unknown>): Record<st
     }
     case "aws:ec2/getAmi:getAmi": {
       const filters = (inputs.filters ?? []) as { name: string; values: string[] }[];
+      const imageId = filters.find((f) => f.name === "image-id")?.values[0];
+      if (imageId) {
+        // DescribeImages by id: the known test images and the lookup's; others do not exist.
+        const arch =
+          KNOWN_IMAGES[imageId] ?? ["arm64", "x86_64"].find((a) => imageId === fakeAmiId(a));
+        if (!arch)
+          throw new Error(
+            "Your query returned no results. Please change your search criteria and try again.",
+          );
+        return { id: imageId, imageId, architecture: arch };
+      }
       const architecture = filters.find((f) => f.name === "architecture")?.values[0];
       if (!architecture) throw new Error("mock: getAmi without an architecture filter");
       return { id: fakeAmiId(architecture), imageId: fakeAmiId(architecture), architecture };
