@@ -158,6 +158,10 @@ export const DEPLOY_ACTIONS: Record<string, ActionEntry> = {
     actions: ["ec2:DescribeRouteTables"],
     source: `${TF}/ec2/vpc_route_table_data_source.go`,
   },
+  "aws:ec2/getRouteTables:getRouteTables": {
+    actions: ["ec2:DescribeRouteTables"],
+    source: `${TF}/ec2/vpc_route_tables_data_source.go`,
+  },
   "aws:ec2/getNetworkInterfaces:getNetworkInterfaces": {
     actions: ["ec2:DescribeNetworkInterfaces"],
     source: `${TF}/ec2/vpc_network_interfaces_data_source.go`,

@@ -76,7 +76,12 @@ async function main(): Promise<void> {
       failures.push(`export ${name} failed: ${(error as Error).message}`);
     }
   }
-  await withTimeout(settings.waitForRPCs(), "the program's resource registrations");
+  try {
+    await withTimeout(settings.waitForRPCs(), "the program's resource registrations");
+  } catch (error) {
+    // A refusal inside an apply leaves registrations that never finish: still write the capture.
+    failures.push((error as Error).message);
+  }
   failures.push(...recorder.unfinished().map((urn) => `registration of ${urn} never completed`));
   failures.push(...recorder.callErrors);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
