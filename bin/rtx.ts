@@ -105,6 +105,7 @@ async function main(): Promise<number> {
       adopt: args.adopt,
       acceptUnsaved: args.acceptUnsaved,
       backupConfig: args.backupConfig,
+      overwriteBackup: args.overwriteBackup,
       log,
     });
     if (args.dryRun) process.stderr.write(formatPlan(summary));

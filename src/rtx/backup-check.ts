@@ -5,6 +5,7 @@
  * configuration this stack did not put there, unless told (`--overwrite-backup`,
  * `rtx.overwriteBackup`). docs/rtx.md "Keeping the saved configuration".
  */
+import { UnsafeConfigError } from "./errors";
 import { ConfigLine } from "./model";
 import { RtxSession } from "./session";
 import { parseShowConfig } from "./show-config";
@@ -85,4 +86,32 @@ export function spareConflict(spare: SpareFile): string | null {
     `rtx.overwriteBackup: ${what}, and --backup-config ${spare.file} would overwrite it; ` +
     `choose an empty spare file (rtx.backupConfig) or allow it: --overwrite-backup (rtx.overwriteBackup: true)`
   );
+}
+
+export interface SpareOptions {
+  backupConfig?: string;
+  overwriteBackup?: boolean;
+  longTimeoutMs?: number;
+  /** The previous apply's summary said which spare file this stack wrote. */
+  previous?: { spareOwned?: string };
+}
+
+/**
+ * Apply, before any change: reads spare file N (administrator mode, both passwords asked) and
+ * refuses when overwriting it could lose a configuration, unless told to overwrite. Returns the
+ * line the summary and the dry run print.
+ */
+export async function checkSpare(session: RtxSession, options: SpareOptions): Promise<string> {
+  const file = options.backupConfig as string;
+  const read = await readSpare(session, file, options.longTimeoutMs);
+  const spare = ownedSpare(read, options.previous?.spareOwned);
+  const refusal = options.overwriteBackup ? null : spareConflict(spare);
+  if (refusal) throw new UnsafeConfigError(`${refusal}; nothing was changed`);
+  return describeSpare(spare);
+}
+
+/** The previous summary's spare file, kept while this run backs up to the same file. */
+export function carriedSpare(options: SpareOptions): { spareOwned?: string } {
+  const owned = options.previous?.spareOwned;
+  return owned !== undefined && owned === options.backupConfig ? { spareOwned: owned } : {};
 }

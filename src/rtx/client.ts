@@ -18,6 +18,8 @@ import { ConfigLine, indexByKey, makeLine, parseCommandList } from "./model";
 import { Plan, planApply, planRemove, SecureFilterOutcome } from "./plan";
 import { RtxSession, SessionOptions } from "./session";
 import type { PreviousList } from "./previous";
+import type { AdoptSpec } from "./adopt";
+import { carriedSpare, checkSpare } from "./backup-check";
 import { parseShowConfig } from "./show-config";
 import { findErrorLine, meaningfulLines } from "./terminal";
 import { bootConfigFile, describeChange, unexplained, unsavedChanges } from "./unsaved";
@@ -33,8 +35,10 @@ export interface RunOptions extends SessionOptions {
   longTimeoutMs?: number;
   /** apply: the previously applied list; what it set and `commands` dropped is removed. */
   previous?: PreviousList;
-  /** apply: take over settings with our ids that the previous list did not set. */
-  adopt?: boolean;
+  /** apply: take over settings with our ids that the previous list did not set (adopt.ts). */
+  adopt?: AdoptSpec;
+  /** Let backupConfig overwrite a spare file that holds a configuration (backup-check.ts). */
+  overwriteBackup?: boolean;
   /** Save even when the running configuration holds someone's unsaved changes. */
   acceptUnsaved?: boolean;
   /** A spare saved-configuration file (1..4) to copy the boot configuration into before saving. */
@@ -78,6 +82,10 @@ export interface Summary {
   unsavedChanges?: string[];
   /** Where the previous saved configuration was kept before this run's save. */
   backup?: { from: string; to: string };
+  /** The spare file backupConfig overwrites, and what it held (before any change). */
+  spare?: string;
+  /** The spare file this stack's applies wrote (carried from the previous summary). */
+  spareOwned?: string;
   saved: boolean;
   roundTrips: number;
   roundTripsByPhase: Record<string, number>;
@@ -333,6 +341,8 @@ interface SaveRecord {
   bootConfig?: string;
   unsavedChanges?: string[];
   backup?: { from: string; to: string };
+  spare?: string;
+  spareOwned?: string;
 }
 
 /** Runs apply or remove; resolves with the summary, rejects with an RtxError (already undone). */
@@ -356,6 +366,7 @@ export async function runRtx(options: RunOptions): Promise<Summary> {
       record.bootConfig = await run.readBootFile();
       const accepted = await run.checkUnsaved(record.bootConfig);
       if (accepted.length > 0) record.unsavedChanges = accepted;
+      if (options.backupConfig) record.spare = await checkSpare(session, options);
     }
     if (changing && !options.dryRun) {
       session.phase = "change";
@@ -371,6 +382,7 @@ export async function runRtx(options: RunOptions): Promise<Summary> {
       if (options.backupConfig) {
         await run.backup(boot, options.backupConfig);
         record.backup = { from: boot, to: options.backupConfig };
+        record.spareOwned = options.backupConfig;
       }
       await run.save();
       saved = true;
@@ -398,6 +410,7 @@ export async function runRtx(options: RunOptions): Promise<Summary> {
     unchanged: plan.unchanged,
     skipped: plan.skipped,
     secureFilter: plan.secureFilter,
+    ...carriedSpare(options),
     ...record,
     saved,
     roundTrips,

@@ -9,9 +9,10 @@
  */
 import { readFileSync } from "fs";
 import { RTX_MODELS, UNKNOWN_MODEL_LIMITS } from "../config/rtx-models";
-import { ADOPT_TARGET_FORM, AdoptSpec, parseAdoptList } from "./adopt";
+import { AdoptSpec } from "./adopt";
+import { adoptValue } from "./adopt-option";
 import { readSpare, SpareFile, spareFromText } from "./backup-check";
-import { UsageError } from "./cli-args";
+import { adoptSpec, UsageError } from "./cli-args";
 import { parseConsoleSettings } from "./console-settings";
 import { ConfigLine, commandLines, parseCommandList } from "./model";
 import { formatReport, planReport, PlanReport } from "./plan-report";
@@ -60,16 +61,6 @@ const VALUES = [
   "--timeout",
   "--long-timeout",
 ];
-const ADOPT_LIST = /^[a-z]+:[^,\s]+(,[a-z]+:[^,\s]+)*$/;
-
-/** `--adopt` alone, `--adopt=LIST` or `--adopt LIST` (a list of targets). */
-export function adoptOption(value: string | undefined): AdoptSpec {
-  if (value === undefined) return true;
-  const parsed = parseAdoptList(value.split(","));
-  if ("invalid" in parsed)
-    throw new UsageError(`--adopt: "${parsed.invalid}" is not ${ADOPT_TARGET_FORM}`);
-  return parsed;
-}
 
 function collect(argv: string[]): { values: Map<string, string>; flags: Set<string> } {
   const values = new Map<string, string>();
@@ -79,9 +70,9 @@ function collect(argv: string[]): { values: Map<string, string>; flags: Set<stri
     const eq = arg.indexOf("=");
     const name = eq > 0 ? arg.slice(0, eq) : arg;
     if (name === "--adopt") {
-      const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
-      const next = inline ?? (ADOPT_LIST.test(argv[i + 1] ?? "") ? argv[++i] : undefined);
-      values.set("--adopt", next ?? "");
+      const list = adoptValue(arg, argv[i + 1]);
+      i += list?.consumed ?? 0;
+      values.set("--adopt", list?.value ?? "");
       flags.add("--adopt");
     } else if (name === "--overwrite-backup") flags.add(name);
     else if (VALUES.includes(name)) {
@@ -131,9 +122,7 @@ export function parsePlanArgs(argv: string[]): PlanArgs {
     port,
     user: v("--user"),
     hostKey: v("--host-key"),
-    ...(flags.has("--adopt")
-      ? { adopt: adoptOption(adoptValue === "" ? undefined : adoptValue) }
-      : {}),
+    adopt: adoptSpec(flags.has("--adopt"), adoptValue || undefined),
     backupConfig,
     backupFile: v("--backup-file"),
     overwriteBackup: flags.has("--overwrite-backup"),
