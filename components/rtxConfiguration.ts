@@ -10,7 +10,10 @@ export interface RtxConfigurationArgs {
    * Where and how to reach the RTX (host, port, user, pinned host key), and how to save: take
    * over settings with our ids (`adopt`), keep the previous saved config in a spare file.
    */
-  rtx: Pick<RtxConfig, "host" | "port" | "user" | "hostKey" | "adopt" | "backupConfig">;
+  rtx: Pick<
+    RtxConfig,
+    "host" | "port" | "user" | "hostKey" | "adopt" | "backupConfig" | "overwriteBackup"
+  >;
   /** The rendered configuration lines, in order, `tunnel select` blocks included. */
   commands: string[];
   /** RTX login password (secret). */
@@ -28,6 +31,12 @@ export type RtxAction = "apply" | "remove";
  * (with addPreviousOutputInEnv): there, the last apply's JSON summary and its command list.
  */
 export const PREVIOUS_OUTPUT_ENV = "PULUMI_COMMAND_STDOUT";
+
+/** `--adopt` for `rtx.adopt: true`, `--adopt=tunnel:1,...` for a list (targets need no quoting). */
+export function adoptArgs(adopt: RtxConfig["adopt"]): string[] {
+  if (adopt === true) return ["--adopt"];
+  return Array.isArray(adopt) && adopt.length > 0 ? [`--adopt=${quote(adopt.join(","))}`] : [];
+}
 
 /**
  * The client invocation; the command list arrives on stdin, the passwords in the environment.
@@ -48,8 +57,9 @@ export function rtxCommandLine(
     `--host-key ${quote(rtx.hostKey)}`,
     "--commands -",
     ...(options.previousEnv ? [`--previous-env ${options.previousEnv}`] : []),
-    ...(action === "apply" && rtx.adopt ? ["--adopt"] : []),
+    ...(action === "apply" ? adoptArgs(rtx.adopt) : []),
     ...(rtx.backupConfig !== undefined ? [`--backup-config ${rtx.backupConfig}`] : []),
+    ...(rtx.backupConfig !== undefined && rtx.overwriteBackup ? ["--overwrite-backup"] : []),
   ].join(" ");
 }
 

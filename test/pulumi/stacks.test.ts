@@ -374,6 +374,12 @@ for (const mode of ["isatap", "native"] as const) {
       const chosen = { ...config.rtx, adopt: true, backupConfig: 2 };
       assert.match(rtxCommandLine("apply", chosen), / --adopt --backup-config 2$/);
       assert.match(rtxCommandLine("remove", chosen), /--commands - --backup-config 2$/);
+      const narrowed = { ...chosen, adopt: ["keepalive:1", "tunnel:2"], overwriteBackup: true };
+      assert.match(
+        rtxCommandLine("apply", narrowed),
+        / --adopt='?keepalive:1,tunnel:2'? --backup-config 2 --overwrite-backup$/,
+      );
+      assert.ok(!rtxCommandLine("remove", narrowed).includes("--adopt"));
       assert.strictEqual(push.inputs.addPreviousOutputInEnv, true);
       assert.deepStrictEqual(secretValue(push.inputs.environment), {
         RTX_PASSWORD: TEST_SECRETS.rtxPassword,

@@ -160,6 +160,20 @@ const MISTAKES: Array<[string, "isatap" | "native", Mutation, string, RegExp]> =
     /true or false|boolean/,
   ],
   [
+    "an adopt list entry that names no setting",
+    "isatap",
+    (c) => (c[`${NS}:rtx`].adopt = ["keepalive:1", "tunnel one"]),
+    `${NS}:rtx.adopt[1]`,
+    /adopt target: tunnel:N, keepalive:N/,
+  ],
+  [
+    "overwriteBackup that is not a boolean",
+    "isatap",
+    (c) => (c[`${NS}:rtx`].overwriteBackup = "always"),
+    `${NS}:rtx.overwriteBackup`,
+    /true or false/,
+  ],
+  [
     "a prober timeout that is not a whole number of probe intervals",
     "isatap",
     (c) => (c[`${NS}:failover`] = { probeTimeoutMs: 250 }),
