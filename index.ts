@@ -10,6 +10,7 @@ import { GatewayConfiguration } from "./components/gatewayConfiguration";
 import { GatewayHealthGate } from "./components/gatewayHealthGate";
 import { GatewayPair } from "./components/gatewayPair";
 import { RtxConfiguration } from "./components/rtxConfiguration";
+import { afterPreflight, RtxPreflight } from "./components/rtxPreflight";
 import { SiteMonitoring } from "./components/siteMonitoring";
 import { VpcEndpoints } from "./components/vpcEndpoints";
 import { knownHostsLine, sshCommandFor } from "./components/lib/ssh";
@@ -29,42 +30,65 @@ function deploySite(config: StackConfig) {
   const site = config.site.name;
   const [first, second] = rendered.gateways;
 
+  // The router is checked first, read-only (`rtx plan`): every resource below waits for it, so an
+  // id clash fails `pulumi up` before anything changes (docs/rtx.md "Planning a change").
+  const preflight = new RtxPreflight(`${site}-rtx-preflight`, {
+    rtx: config.rtx,
+    commands: rendered.rtx.commands,
+    password: secrets.requireSecret("rtxPassword"),
+    adminPassword: secrets.requireSecret("rtxAdminPassword"),
+    repoRoot: __dirname,
+  });
+  const checked = afterPreflight(preflight);
+
   // Rolling changes (docs/pulumi.md): the standby goes first, and the active gateway's instance
   // waits for the standby's health gate, declared below.
   let releaseActive: (after: pulumi.Resource[]) => void = () => undefined;
   const standbyDone = new Promise<pulumi.Resource[]>((resolve) => (releaseActive = resolve));
 
-  const pair = new GatewayPair(site, {
+  const pair = new GatewayPair(
     site,
-    vpc: config.vpc,
-    placements: config.gateways,
-    gatewayNames: [first.name, second.name],
-    options: config.gateway,
-    ipv6: config.ipv6,
-    rtxIpv6Address: config.rtx.ipv6Address,
-    sshPrivateKey,
-    activeGatewayAfter: standbyDone,
-  });
+    {
+      site,
+      vpc: config.vpc,
+      placements: config.gateways,
+      gatewayNames: [first.name, second.name],
+      options: config.gateway,
+      ipv6: config.ipv6,
+      rtxIpv6Address: config.rtx.ipv6Address,
+      sshPrivateKey,
+      activeGatewayAfter: standbyDone,
+    },
+    checked,
+  );
 
   const endpoints = config.gateway.createVpcEndpoints
-    ? new VpcEndpoints(`${site}-endpoints`, {
-        site,
-        vpcId: config.vpc.id,
-        subnetIds: config.gateways.map((g) => g.subnetId),
-        routeTableIds: config.vpc.routeTableIds,
-        gatewaySecurityGroupId: pair.securityGroupId,
-      })
+    ? new VpcEndpoints(
+        `${site}-endpoints`,
+        {
+          site,
+          vpcId: config.vpc.id,
+          subnetIds: config.gateways.map((g) => g.subnetId),
+          routeTableIds: config.vpc.routeTableIds,
+          gatewaySecurityGroupId: pair.securityGroupId,
+        },
+        checked,
+      )
     : undefined;
 
   // The gateway configured first: the routes start at it, so it can take them at once, and nothing
   // the routes wait for waits for the other gateway (its ENI depends on the first one's gate, and
   // each configuration depends on the routes).
   const [standby, active] = ROLLING_ORDER;
-  const routes = new FailoverRoutes(`${site}-routes`, {
-    routeTableIds: config.vpc.routeTableIds,
-    destinationCidrs: config.site.cidrs,
-    initialNetworkInterfaceId: pair.gateways[standby].networkInterfaceId,
-  });
+  const routes = new FailoverRoutes(
+    `${site}-routes`,
+    {
+      routeTableIds: config.vpc.routeTableIds,
+      destinationCidrs: config.site.cidrs,
+      initialNetworkInterfaceId: pair.gateways[standby].networkInterfaceId,
+    },
+    checked,
+  );
 
   // Routes exist before keepalived can start (it would create them first and Pulumi's create
   // would fail); the endpoints exist before the install needs packages and the EC2 API. One gateway
@@ -119,21 +143,29 @@ function deploySite(config: StackConfig) {
 
   // The RTX does not wait for the gateways: its tunnels and keepalives name their addresses, known
   // from the configuration, and the standby's health gate needs the RTX's end of the tunnel to pass.
-  new RtxConfiguration(`${site}-rtx`, {
-    rtx: config.rtx,
-    commands: rendered.rtx.commands,
-    password: secrets.requireSecret("rtxPassword"),
-    adminPassword: secrets.requireSecret("rtxAdminPassword"),
-    repoRoot: __dirname,
-  });
+  new RtxConfiguration(
+    `${site}-rtx`,
+    {
+      rtx: config.rtx,
+      commands: rendered.rtx.commands,
+      password: secrets.requireSecret("rtxPassword"),
+      adminPassword: secrets.requireSecret("rtxAdminPassword"),
+      repoRoot: __dirname,
+    },
+    checked,
+  );
 
   // Alarms, dashboard and the gateways' permission to publish their figures (docs/operations.md).
-  const monitoring = new SiteMonitoring(`${site}-monitoring`, {
-    site,
-    gatewayNames: [first.name, second.name],
-    gatewayRoleArn: pair.roleArn,
-    snsTopicArn: config.monitoring.snsTopicArn,
-  });
+  const monitoring = new SiteMonitoring(
+    `${site}-monitoring`,
+    {
+      site,
+      gatewayNames: [first.name, second.name],
+      gatewayRoleArn: pair.roleArn,
+      snsTopicArn: config.monitoring.snsTopicArn,
+    },
+    checked,
+  );
 
   const gateways = rendered.gateways.map((gw, i) => ({
     name: gw.name,

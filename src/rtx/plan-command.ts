@@ -16,7 +16,7 @@ import { adoptSpec, UsageError } from "./cli-args";
 import { parseConsoleSettings } from "./console-settings";
 import { ConfigLine, commandLines, parseCommandList } from "./model";
 import { formatReport, planReport, PlanReport } from "./plan-report";
-import { previousFromFile } from "./previous";
+import { previousFromEnv, previousFromFile } from "./previous";
 import { decodeSaved, parseSavedConfig } from "./saved-config";
 import { RtxSession } from "./session";
 import { parseShowConfig } from "./show-config";
@@ -26,7 +26,7 @@ export const PLAN_USAGE =
   "usage: rtx plan --commands <file|-> (--config-file <saved show config> | --host H --port P " +
   '--user U --host-key "<type> <base64>") [--adopt[=tunnel:N,keepalive:N,...]] ' +
   "[--backup-config 1-4 [--backup-file <saved show config N>] [--overwrite-backup]] " +
-  "[--model RTX1210] [--previous <file>] [--columns N]";
+  "[--model RTX1210] [--previous <file> | --previous-env NAME] [--summary] [--columns N]";
 
 export interface PlanArgs {
   commands: string;
@@ -41,6 +41,10 @@ export interface PlanArgs {
   overwriteBackup: boolean;
   model?: string;
   previousFile?: string;
+  /** A variable holding the previous plan's or apply's summary (Pulumi: PULUMI_COMMAND_STDOUT). */
+  previousEnv?: string;
+  /** End stdout with a JSON line `{"action":"plan","commands":[...]}` for the next run. */
+  summary: boolean;
   columns?: number;
   timeoutMs: number;
   longTimeoutMs: number;
@@ -57,6 +61,7 @@ const VALUES = [
   "--backup-file",
   "--model",
   "--previous",
+  "--previous-env",
   "--columns",
   "--timeout",
   "--long-timeout",
@@ -74,7 +79,7 @@ function collect(argv: string[]): { values: Map<string, string>; flags: Set<stri
       i += list?.consumed ?? 0;
       values.set("--adopt", list?.value ?? "");
       flags.add("--adopt");
-    } else if (name === "--overwrite-backup") flags.add(name);
+    } else if (name === "--overwrite-backup" || name === "--summary") flags.add(name);
     else if (VALUES.includes(name)) {
       const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
       if (value === undefined) throw new UsageError(`${name} needs a value`);
@@ -128,6 +133,8 @@ export function parsePlanArgs(argv: string[]): PlanArgs {
     overwriteBackup: flags.has("--overwrite-backup"),
     model,
     previousFile: v("--previous"),
+    previousEnv: v("--previous-env"),
+    summary: flags.has("--summary"),
     columns,
     timeoutMs: seconds(v("--timeout"), "--timeout", 20),
     longTimeoutMs: seconds(v("--long-timeout"), "--long-timeout", 120),
@@ -207,9 +214,11 @@ export interface PlanOutcome {
 export async function runPlan(args: PlanArgs, secrets: Passwords): Promise<PlanOutcome> {
   const commands = commandLines(readFileSync(args.commands === "-" ? 0 : args.commands, "utf8"));
   parseCommandList(commands);
-  const previous = args.previousFile
-    ? previousFromFile(args.previousFile, readFileSync(args.previousFile, "utf8")).commands
-    : undefined;
+  const previous = args.previousEnv
+    ? previousFromEnv(args.previousEnv, process.env[args.previousEnv]).commands
+    : args.previousFile
+      ? previousFromFile(args.previousFile, readFileSync(args.previousFile, "utf8")).commands
+      : undefined;
   const observed = args.configFile ? offline(args) : await online(args, secrets);
   const report = planReport(commands, observed.current, {
     source: observed.source,
@@ -220,10 +229,7 @@ export async function runPlan(args: PlanArgs, secrets: Passwords): Promise<PlanO
     ...(observed.spare ? { spare: observed.spare } : {}),
   });
   const stderr = report.conflicts.map((c) => `rtx plan: ${c}\n`).join("");
-  return {
-    code: report.conflicts.length > 0 ? 1 : 0,
-    stdout: formatReport(report),
-    stderr,
-    report,
-  };
+  const summary = args.summary ? `${JSON.stringify({ action: "plan", commands })}\n` : "";
+  const stdout = `${formatReport(report)}${summary}`;
+  return { code: report.conflicts.length > 0 ? 1 : 0, stdout, stderr, report };
 }

@@ -50,7 +50,9 @@ function isStringArray(value: unknown): value is string[] {
 function commandsOfSummary(text: string): string[] | string {
   const summary = parseJsonObject(text) as Record<string, unknown> | undefined;
   if (!summary || typeof summary !== "object") return "it is not a JSON summary";
-  if (summary.action !== "apply") return "it is not the summary of an apply";
+  // A plan's summary (`rtx plan --summary`, the preflight's output) lists the list it checked.
+  if (summary.action !== "apply" && summary.action !== "plan")
+    return "it is not the summary of an apply";
   if (summary.dryRun === true) return "it is the summary of a dry run";
   if (!isStringArray(summary.commands)) return "it has no command list (an older client wrote it)";
   return summary.commands;
