@@ -317,6 +317,38 @@ const MISTAKES: Array<[string, "isatap" | "native", Mutation, string, RegExp]> =
     /<type> <base64>/,
   ],
   [
+    "host key cut by one character when copied (the key is 31 of 32 bytes)",
+    "isatap",
+    (c) =>
+      (c[`${NS}:rtx`].hostKey =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHZwYy1pcGlwNi1nYXRld2F5IGV4YW1wbGUga2V5ISE"),
+    `${NS}:rtx.hostKey`,
+    /key data is cut short: the line was truncated/,
+  ],
+  [
+    "host key whose base64 length no whole key gives",
+    "isatap",
+    (c) =>
+      (c[`${NS}:rtx`].hostKey =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHZwYy1pcGlwNi1nYXRld2F5IGV4YW1wbGUga2V5I"),
+    `${NS}:rtx.hostKey`,
+    /the base64 is 65 characters, which no whole key gives: it was cut/,
+  ],
+  [
+    "bastion host key with a 16-byte ed25519 key",
+    "isatap",
+    (c) =>
+      (c[`${NS}:gateway`] = {
+        bastion: {
+          host: "203.0.113.9",
+          user: "ec2-user",
+          hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAEHZwYy1pcGlwNi1nYXRld2E=",
+        },
+      }),
+    `${NS}:gateway.bastion.hostKey`,
+    /the ssh-ed25519 key is 16 bytes; a ssh-ed25519 key is 32 bytes/,
+  ],
+  [
     "advert interval over a second",
     "isatap",
     (c) => (c[`${NS}:failover`].advertIntervalMs = 1500),
