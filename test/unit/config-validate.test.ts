@@ -310,6 +310,27 @@ const MISTAKES: Array<[string, "isatap" | "native", Mutation, string, RegExp]> =
     /not a ssh-rsa key/,
   ],
   [
+    "an RTX tunnel endpoint written with its prefix length",
+    "isatap",
+    (c) => (c[`${NS}:rtx`].ipv6Address = "2001:db8:ff::2/64"),
+    `${NS}:rtx.ipv6Address`,
+    /"2001:db8:ff::2\/64" has a prefix length: this key takes the IPv6 address alone; drop the \/64/,
+  ],
+  [
+    "an RTX LAN address written with its prefix length",
+    "isatap",
+    (c) => (c[`${NS}:rtx`].lanAddress = "192.168.10.1/24"),
+    `${NS}:rtx.lanAddress`,
+    /takes the IPv4 address alone; drop the \/24/,
+  ],
+  [
+    "an SSH host written with its prefix length",
+    "isatap",
+    (c) => (c[`${NS}:rtx`].host = "2001:db8:ff::2/64"),
+    `${NS}:rtx.host`,
+    /drop the \/64/,
+  ],
+  [
     "host key not base64",
     "isatap",
     (c) => (c[`${NS}:rtx`].hostKey = "ssh-ed25519 not!base64"),
