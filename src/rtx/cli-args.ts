@@ -65,7 +65,10 @@ before connecting: operations (save, exit, console ..., show ...) and tunnel com
   --verbose              progress on stderr (never a password)
 
 Exit 0 with a JSON summary on stdout; 2 for a usage error or a list that cannot be applied;
-1 with one line on stderr when the router refused, or nothing was changed for safety.`;
+1 with one line on stderr when the router refused, or nothing was changed for safety.
+
+rtx plan --commands FILE (--config-file SAVED | --host ...) prints what apply would do and changes
+nothing; "rtx plan --help" shows its options.`;
 
 const VALUE_OPTIONS = [
   "--host",

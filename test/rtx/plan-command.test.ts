@@ -71,6 +71,22 @@ describe("rtx plan against saved corpus configurations (default ids)", () => {
     assert.match(b.stderr, /rtx\.tunnelIds: tunnel 1 .*\(BRアドレス\)/);
   });
 
+  it("reads a capture wrapped by an 80-column console, the WAN list joined whole", async () => {
+    const ids = Array.from({ length: 16 }, (_, i) => String(101000 + i)).join(" ");
+    const list = `ipv6 lan2 secure filter in ${ids} 101099`;
+    const wrapped = [list.slice(0, 79), list.slice(79)];
+    const lines = [
+      "ipv6 filter 101099 reject * * * * *",
+      ...wrapped,
+      "ip lan1 address 192.168.1.1/24",
+    ];
+    const file = write("wrapped.txt", `${lines.join("\n")}\n`);
+    const outcome = await planOffline(file);
+    assert.strictEqual(outcome.code, 0, outcome.stderr);
+    assert.ok(outcome.stdout.includes(`before: ${list}\n`), outcome.stdout);
+    assert.ok(outcome.stdout.includes(`after:  ${list.replace(" 101099", " 101035 101099")}\n`));
+  });
+
   it("reads a console-typed copy (no indentation, `tunnel select none`) with its blocks", () => {
     const lines = parseSavedConfig(
       "tunnel select 1\ntunnel encapsulation ipip\ntunnel select none\nip route default gateway tunnel 1\n",
