@@ -5,7 +5,7 @@
  * configuration this stack did not put there, unless told (`--overwrite-backup`,
  * `rtx.overwriteBackup`). docs/rtx.md "Keeping the saved configuration".
  */
-import { UnsafeConfigError } from "./errors";
+import { maskSecretParameters, UnsafeConfigError } from "./errors";
 import { ConfigLine } from "./model";
 import { RtxSession } from "./session";
 import { parseShowConfig } from "./show-config";
@@ -53,7 +53,7 @@ export function ownedSpare(spare: SpareFile, ownedByLastApply: string | undefine
 function sample(lines: ConfigLine[]): string {
   const shown = lines
     .slice(0, 2)
-    .map((l) => `"${l.text}"`)
+    .map((l) => `"${maskSecretParameters(l.text)}"`)
     .join(", ");
   return `${lines.length} setting(s): ${shown}${lines.length > 2 ? ", ..." : ""}`;
 }

@@ -12,6 +12,7 @@
  * - `remove` takes a global line off only when it is exactly one of the listed lines.
  * - The secure filter list is never ours: we only add and remove our own ids in it.
  */
+import { maskSecretParameters } from "./errors";
 import { contextTarget, lineTarget } from "./adopt";
 import { ConfigLine, Context, contextLabel } from "./model";
 
@@ -99,7 +100,7 @@ function judgeBlock(
     `${label} already exists without our "description tunnel ${MARKER_PREFIX}:..." marker` +
     `${describeBlock(have)} and holds ${strangers
       .slice(0, 3)
-      .map((l) => `"${l.text}"`)
+      .map((l) => `"${maskSecretParameters(l.text)}"`)
       .join(", ")}${strangers.length > 3 ? ` and ${strangers.length - 3} more line(s)` : ""}`
   );
 }

@@ -6,7 +6,7 @@
  * line naming the stack key to change (docs/rtx.md "Planning a change").
  */
 import { dependentsOf, lineTarget } from "./adopt";
-import { OwnershipConflictError, RtxError } from "./errors";
+import { maskSecretParameters, OwnershipConflictError, RtxError } from "./errors";
 import {
   ConfigLine,
   contextLabel,
@@ -68,10 +68,15 @@ function replacements(plan: Plan, current: ConfigLine[], desired: ConfigLine[]):
     const dependents = first
       ? dependentsOf(target, current)
           .filter((l) => !ours.has(l.norm))
-          .map((l) => l.text)
+          .map((l) => maskSecretParameters(l.text))
       : [];
     return [
-      { context: contextLabel(step.context), old: existing.text, new: step.line, dependents },
+      {
+        context: contextLabel(step.context),
+        old: maskSecretParameters(existing.text),
+        new: step.line,
+        dependents,
+      },
     ];
   });
 }

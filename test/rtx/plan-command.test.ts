@@ -62,6 +62,17 @@ describe("rtx plan against saved corpus configurations (default ids)", () => {
     });
   }
 
+  it("masks a pre-shared key of a foreign tunnel in the conflict it names", async () => {
+    const router = write(
+      "psk.txt",
+      "tunnel select 1\n ipsec tunnel 101\n  ipsec ike pre-shared-key 1 text s3cr3t-psk\n tunnel enable 1\n",
+    );
+    const outcome = await planOffline(router);
+    assert.strictEqual(outcome.code, 1);
+    assert.match(outcome.stderr, /"ipsec ike pre-shared-key \*\*\*"/);
+    assert.ok(!outcome.stderr.includes("s3cr3t-psk") && !outcome.stdout.includes("s3cr3t-psk"));
+  });
+
   it("reads a Shift_JIS copy exactly as the UTF-8 one", async () => {
     const file = "02-RTX1300-ipip-fixed-ip-ja-comments.txt";
     const text = fs.readFileSync(path.join(CORPUS, file), "utf8");
