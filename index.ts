@@ -11,6 +11,7 @@ import { GatewayHealthGate } from "./components/gatewayHealthGate";
 import { GatewayPair } from "./components/gatewayPair";
 import { RouteRelease } from "./components/routeRelease";
 import { RtxConfiguration } from "./components/rtxConfiguration";
+import { afterPreflight, RtxPreflight } from "./components/rtxPreflight";
 import { SiteMonitoring } from "./components/siteMonitoring";
 import { VpcEndpoints } from "./components/vpcEndpoints";
 import { GatewaySsh, knownHostsLine, sshCommandFor } from "./components/lib/ssh";
@@ -34,31 +35,50 @@ function deploySite(config: StackConfig) {
   const site = config.site.name;
   const [first, second] = rendered.gateways;
 
+  // The router is checked first, read-only (`rtx plan`): every resource below waits for it, so an
+  // id clash fails `pulumi up` before anything changes (docs/rtx.md "Planning a change").
+  const preflight = new RtxPreflight(`${site}-rtx-preflight`, {
+    rtx: config.rtx,
+    commands: rendered.rtx.commands,
+    password: secrets.requireSecret("rtxPassword"),
+    adminPassword: secrets.requireSecret("rtxAdminPassword"),
+    repoRoot: __dirname,
+  });
+  const checked = afterPreflight(preflight);
+
   // Rolling changes (docs/pulumi.md): the standby goes first, and the active gateway's instance
   // waits for the standby's health gate, declared below.
   let releaseActive: (after: pulumi.Resource[]) => void = () => undefined;
   const standbyDone = new Promise<pulumi.Resource[]>((resolve) => (releaseActive = resolve));
 
-  const pair = new GatewayPair(site, {
+  const pair = new GatewayPair(
     site,
-    vpc: config.vpc,
-    placements: config.gateways,
-    gatewayNames: [first.name, second.name],
-    options: config.gateway,
-    ipv6: config.ipv6,
-    rtxIpv6Address: config.rtx.ipv6Address,
-    sshPrivateKey,
-    activeGatewayAfter: standbyDone,
-  });
+    {
+      site,
+      vpc: config.vpc,
+      placements: config.gateways,
+      gatewayNames: [first.name, second.name],
+      options: config.gateway,
+      ipv6: config.ipv6,
+      rtxIpv6Address: config.rtx.ipv6Address,
+      sshPrivateKey,
+      activeGatewayAfter: standbyDone,
+    },
+    checked,
+  );
 
   const endpoints = config.gateway.createVpcEndpoints
-    ? new VpcEndpoints(`${site}-endpoints`, {
-        site,
-        vpcId: config.vpc.id,
-        subnetIds: config.gateways.map((g) => g.subnetId),
-        vpcCidrs: config.vpc.cidrs,
-        gatewaySecurityGroupId: pair.securityGroupId,
-      })
+    ? new VpcEndpoints(
+        `${site}-endpoints`,
+        {
+          site,
+          vpcId: config.vpc.id,
+          subnetIds: config.gateways.map((g) => g.subnetId),
+          vpcCidrs: config.vpc.cidrs,
+          gatewaySecurityGroupId: pair.securityGroupId,
+        },
+        checked,
+      )
     : undefined;
 
   // One gateway at a time, the standby first (docs/lifecycle.md): the active gateway's instance
@@ -111,7 +131,7 @@ function deploySite(config: StackConfig) {
           adminPassword: secrets.requireSecret("rtxAdminPassword"),
           repoRoot: __dirname,
         },
-        { dependsOn: [configuration] },
+        { ...checked, dependsOn: [configuration] },
       );
     gates[i] = new GatewayHealthGate(
       `${site}-${gw.name}-health`,
@@ -137,7 +157,7 @@ function deploySite(config: StackConfig) {
       adoptRoutes: config.vpc.adoptRoutes,
       initialNetworkInterfaceId: pair.gateways[standby].networkInterfaceId,
     },
-    { dependsOn: [gates[standby]] },
+    { ...checked, dependsOn: [gates[standby]] },
   );
   // Deleted before the routes and before its gateway's instance on `pulumi destroy`: stops each
   // gateway's route mover while the gateway is still there to reach.
@@ -158,7 +178,7 @@ function deploySite(config: StackConfig) {
       gatewayRoleArn: pair.roleArn,
       snsTopicArn: config.monitoring.snsTopicArn,
     },
-    { dependsOn: [gates[active]] },
+    { ...checked, dependsOn: [gates[active]] },
   );
 
   const gateways = rendered.gateways.map((gw, i) => ({

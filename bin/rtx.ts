@@ -12,6 +12,7 @@ import { runRtx } from "../src/rtx/client";
 import { CommandListError, redact } from "../src/rtx/errors";
 import { commandLines, parseCommandList } from "../src/rtx/model";
 import { formatPlan } from "../src/rtx/plan-text";
+import { PLAN_USAGE, parsePlanArgs, runPlan } from "../src/rtx/plan-command";
 import {
   describePrevious,
   PreviousList,
@@ -34,7 +35,34 @@ function readCommands(args: CliArgs): string[] {
   return lines;
 }
 
+/** `rtx plan ...`: what apply would do, read-only (src/rtx/plan-command.ts). */
+async function plan(argv: string[]): Promise<number> {
+  const secrets = [process.env.RTX_PASSWORD, process.env.RTX_ADMIN_PASSWORD];
+  try {
+    const outcome = await runPlan(parsePlanArgs(argv), {
+      password: process.env.RTX_PASSWORD,
+      adminPassword: process.env.RTX_ADMIN_PASSWORD,
+    });
+    process.stdout.write(outcome.stdout);
+    process.stderr.write(redact(outcome.stderr, secrets));
+    return outcome.code;
+  } catch (error) {
+    const usage = error instanceof UsageError || error instanceof CommandListError;
+    const message = redact((error as Error).message.split("\n").join(" "), secrets);
+    process.stderr.write(
+      `rtx plan: ${message}\n${error instanceof UsageError ? `${PLAN_USAGE}\n` : ""}`,
+    );
+    return usage ? 2 : 1;
+  }
+}
+
 async function main(): Promise<number> {
+  if (process.argv[2] === "plan" && !wantsHelp(process.argv.slice(2)))
+    return plan(process.argv.slice(3));
+  if (process.argv[2] === "plan") {
+    process.stdout.write(`${PLAN_USAGE}\n`);
+    return 0;
+  }
   if (wantsHelp(process.argv.slice(2))) {
     process.stdout.write(`${HELP}\n`);
     return 0;
@@ -79,6 +107,7 @@ async function main(): Promise<number> {
       backupConfig: args.backupConfig,
       revertAfterSeconds: args.revertAfterSeconds,
       noRevert: args.noRevert,
+      overwriteBackup: args.overwriteBackup,
       log,
     });
     if (args.dryRun) process.stderr.write(formatPlan(summary));

@@ -18,6 +18,7 @@ export interface RtxConfigurationArgs {
     | "hostKey"
     | "adopt"
     | "backupConfig"
+    | "overwriteBackup"
     | "revertAfterSeconds"
     | "noRevert"
   >;
@@ -39,6 +40,12 @@ export type RtxAction = "apply" | "remove";
  */
 export const PREVIOUS_OUTPUT_ENV = "PULUMI_COMMAND_STDOUT";
 
+/** `--adopt` for `rtx.adopt: true`, `--adopt=tunnel:1,...` for a list (targets need no quoting). */
+export function adoptArgs(adopt: RtxConfig["adopt"]): string[] {
+  if (adopt === true) return ["--adopt"];
+  return Array.isArray(adopt) && adopt.length > 0 ? [`--adopt=${quote(adopt.join(","))}`] : [];
+}
+
 /**
  * The client invocation; the command list arrives on stdin, the passwords in the environment.
  * With `previousEnv`, apply also takes out what the list in that variable's summary set and the
@@ -58,8 +65,9 @@ export function rtxCommandLine(
     `--host-key ${quote(rtx.hostKey)}`,
     "--commands -",
     ...(options.previousEnv ? [`--previous-env ${options.previousEnv}`] : []),
-    ...(action === "apply" && rtx.adopt ? ["--adopt"] : []),
+    ...(action === "apply" ? adoptArgs(rtx.adopt) : []),
     ...(rtx.backupConfig !== undefined ? [`--backup-config ${rtx.backupConfig}`] : []),
+    ...(rtx.backupConfig !== undefined && rtx.overwriteBackup ? ["--overwrite-backup"] : []),
     ...(rtx.revertAfterSeconds !== undefined ? [`--revert-after ${rtx.revertAfterSeconds}`] : []),
     ...(rtx.noRevert ? ["--no-revert"] : []),
   ].join(" ");

@@ -1,6 +1,8 @@
 /**
  * `render`: validates a stack file and prints what the program would push (RTX lines and gateway
  * files). Needs no AWS access and no secrets. Exit 0 rendered, 2 invalid config or usage.
+ * With --rtx-config <saved show config>: also planned against the router's configuration; exit 1
+ * when the router already uses an id of ours (render-rtx-check.ts).
  */
 
 import { loadStackFile } from "../config/load";
@@ -8,9 +10,11 @@ import { renderSite } from "../render/site";
 import { parseArgs, UsageError } from "./args";
 import { renderMermaid } from "./render-mermaid";
 import { renderText } from "./render-text";
+import { checkAgainstRouter, conflictLines, ROUTER_CONFLICT_EXIT } from "./render-rtx-check";
+import { formatReport } from "../rtx/plan-report";
 
 export const RENDER_USAGE =
-  "usage: npm run --silent render -- --stack-file <path> [--json | --mermaid]";
+  "usage: npm run --silent render -- --stack-file <path> [--json | --mermaid] [--rtx-config <saved show config>]";
 
 export interface CommandResult {
   code: number;
@@ -22,7 +26,7 @@ export function runRender(argv: readonly string[]): CommandResult {
   let args;
   try {
     args = parseArgs(argv, {
-      values: ["--stack-file"],
+      values: ["--stack-file", "--rtx-config"],
       switches: ["--json", "--mermaid", "--help"],
     });
   } catch (error) {
@@ -46,10 +50,15 @@ export function runRender(argv: readonly string[]): CommandResult {
     };
   }
   const site = renderSite(config);
+  const rtxConfig = args.values["--rtx-config"];
+  const report = rtxConfig ? checkAgainstRouter(config, site.rtx.commands, rtxConfig) : undefined;
+  if (report && report.conflicts.length > 0)
+    return { code: ROUTER_CONFLICT_EXIT, stdout: "", stderr: conflictLines(report) };
   const stdout = args.switches.has("--json")
     ? `${JSON.stringify(site, null, 2)}\n`
     : args.switches.has("--mermaid")
       ? renderMermaid(config, site)
       : renderText(site);
-  return { code: 0, stdout, stderr: "" };
+  const plan = report && !args.switches.has("--json") ? `\n${formatReport(report)}` : "";
+  return { code: 0, stdout: `${stdout}${plan}`, stderr: "" };
 }

@@ -163,7 +163,11 @@ export const CONTRACT = {
   },
   "rtx.ipv6FilterId": { type: "1..21474836", default: 101035, description: "our `ipv6 filter`" },
   "rtx.model": { type: "a known RTX model", description: "checks ids and interfaces" },
-  "rtx.adopt": { type: "boolean", default: false, description: "take over unrecorded settings" },
+  "rtx.adopt": {
+    type: "boolean or a list of tunnel:N, keepalive:N, filter:N, route:NET",
+    default: false,
+    description: "take over unrecorded settings",
+  },
   "rtx.backupConfig": { type: "1..4", description: "spare saved-config file" },
   "rtx.revertAfterSeconds": {
     type: "60..3600",
@@ -174,6 +178,11 @@ export const CONTRACT = {
     type: "boolean",
     default: false,
     description: "change firmware that has no way back",
+  },
+  "rtx.overwriteBackup": {
+    type: "boolean",
+    default: false,
+    description: "let rtx.backupConfig overwrite a spare file that holds a configuration",
   },
   "failover.advertIntervalMs": {
     type: "50..1000, steps of 10",

@@ -29,7 +29,8 @@ export function awsId(
 export function ipv4Address(r: ConfigReader, path: string, value: unknown): string | undefined {
   const text = r.string(path, value);
   if (text === undefined) return undefined;
-  if (parseIpv4(text) === undefined) return r.report(path, `"${text}" is not an IPv4 address`);
+  if (parseIpv4(text) === undefined)
+    return r.report(path, prefixLengthMessage(text, "IPv4") ?? `"${text}" is not an IPv4 address`);
   return text;
 }
 
@@ -53,7 +54,8 @@ export function ipv6Endpoint(r: ConfigReader, path: string, value: unknown): str
   const text = r.string(path, value);
   if (text === undefined) return undefined;
   const groups = parseIpv6(text);
-  if (!groups) return r.report(path, `"${text}" is not an IPv6 address`);
+  if (!groups)
+    return r.report(path, prefixLengthMessage(text, "IPv6") ?? `"${text}" is not an IPv6 address`);
   if (isUnusableTunnelEndpoint(groups)) {
     return r.report(
       path,
@@ -81,6 +83,19 @@ export function ipv6Slash64(r: ConfigReader, path: string, value: unknown): stri
   return `${formatIpv6(parsed.prefix.groups)}/64`;
 }
 
+/**
+ * An address given with a prefix length (`2001:db8::10/64`, `10.0.1.10/24`) where the key takes
+ * an address alone: say to drop the length; undefined when the text is not that.
+ */
+function prefixLengthMessage(text: string, family: "IPv4" | "IPv6"): string | undefined {
+  const m = /^([^/\s]+)(\/\d{1,3})$/.exec(text.trim());
+  if (!m) return undefined;
+  const ok = family === "IPv4" ? parseIpv4(m[1]) !== undefined : parseIpv6(m[1]) !== undefined;
+  return ok
+    ? `"${text}" has a prefix length: this key takes the ${family} address alone; drop the ${m[2]}`
+    : undefined;
+}
+
 const HOSTNAME =
   /^(?=.{1,253}$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
 
@@ -89,6 +104,8 @@ export function sshHost(r: ConfigReader, path: string, value: unknown): string |
   const text = r.string(path, value);
   if (text === undefined) return undefined;
   if (parseIpv4(text) !== undefined) return text;
+  const prefixed = prefixLengthMessage(text, text.includes(":") ? "IPv6" : "IPv4");
+  if (prefixed) return r.report(path, prefixed);
   if (text.includes(":"))
     return canonicalIpv6(text) ?? r.report(path, `"${text}" is not an IPv6 address`);
   if (/^[\d.]+$/.test(text)) return r.report(path, `"${text}" is not an IPv4 address`);

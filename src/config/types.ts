@@ -87,14 +87,19 @@ export interface RtxConfig {
   keepaliveIds: [number, number];
   ipv6FilterId: number;
   model?: string;
-  /** Take over settings with our ids that the last applied list did not set (see docs/rtx.md). */
-  adopt?: boolean;
+  /**
+   * Take over settings with our ids that the last applied list did not set (see docs/rtx.md):
+   * true, only those nothing refers to; a list (`keepalive:1`), exactly those.
+   */
+  adopt?: boolean | string[];
   /** A spare saved-configuration file (1..4) that keeps the previous saved config at each save. */
   backupConfig?: number;
   /** Seconds after which an unconfirmed change takes itself back (docs/rtx.md; default 300). */
   revertAfterSeconds?: number;
   /** Change firmware that has neither rollback timer nor relative schedule (docs/rtx.md). */
   noRevert?: boolean;
+  /** Let backupConfig overwrite a spare file that holds a configuration this stack did not write. */
+  overwriteBackup?: boolean;
 }
 
 export interface FailoverConfig {

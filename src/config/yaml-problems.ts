@@ -23,16 +23,30 @@ export function yamlSyntaxProblems(
   return causes.map((e, i) => {
     const line = lines.linePos(e.pos[0]).line;
     const key = keyOnLine(textLines[line - 1] ?? "");
+    const missing = missingColon(e, textLines[line - 1] ?? "");
     const message =
       e.code === "TAB_AS_INDENT"
         ? `a tab indents ${key ? `key "${key}"` : "this line"}; YAML indents with spaces only`
-        : `${key ? `at key "${key}": ` : ""}${e.message}`;
+        : (missing ?? `${key ? `at key "${key}": ` : ""}${e.message}`);
     const note =
       i === causes.length - 1 && leftOut > 0
         ? ` (${leftOut} follow-on YAML error(s) not shown; fix this and run render again)`
         : "";
     return { path: `${source}:${line}`, message: message + note };
   });
+}
+
+/**
+ * `name osaka` where `name: osaka` was meant: the yaml parser reads the line as the start of a
+ * key running on to the next line ("Implicit keys need to be on a single line") or as a key
+ * without a value ("Implicit map keys need to be followed by map values").
+ */
+function missingColon(error: YAMLError, line: string): string | undefined {
+  const implicit =
+    error.code === "MULTILINE_IMPLICIT_KEY" || /^Implicit map keys/.test(error.message);
+  const m = /^[\t ]*(?:-[\t ]+)?([A-Za-z][\w.-]*)[\t ]+([^:#\s][^#]*?)\s*$/.exec(line);
+  if (!implicit || !m || line.includes(": ")) return undefined;
+  return `key "${m[1]}" has no colon after it: write "${m[1]}: ${m[2]}"`;
 }
 
 /** The key a line starts, as in "  name: osaka" or "- subnetId: x", if any. */

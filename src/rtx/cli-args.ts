@@ -1,5 +1,7 @@
 /** Argument parsing for `npm run rtx -- apply|remove ...` (docs/rtx.md). */
+import { ADOPT_TARGET_FORM, AdoptSpec, parseAdoptList } from "./adopt";
 import { Action } from "./client";
+import { adoptValue } from "./adopt-option";
 
 export interface CliArgs {
   action: Action;
@@ -17,8 +19,10 @@ export interface CliArgs {
   previousEnv?: string;
   /** apply: a file with the previous apply's summary or the previous command list. */
   previousFile?: string;
-  /** apply: take over settings with our ids that the previous list did not set. */
-  adopt: boolean;
+  /** apply: take over settings with our ids that the previous list did not set (adopt.ts). */
+  adopt: AdoptSpec;
+  /** Let --backup-config overwrite a spare file that holds a configuration. */
+  overwriteBackup: boolean;
   /** Save even over someone's unsaved changes in the running configuration. */
   acceptUnsaved: boolean;
   /** Spare saved-config file (1..4) to copy the boot configuration into before saving. */
@@ -36,7 +40,8 @@ export function wantsHelp(argv: string[]): boolean {
 
 export const USAGE =
   'usage: rtx apply|remove --host H --port P --user U --host-key "<type> <base64>" --commands <file|-> ' +
-  "[--previous-env NAME | --previous <file>] [--adopt] [--accept-unsaved] [--backup-config 1-4] " +
+  "[--previous-env NAME | --previous <file>] [--adopt[=tunnel:N,keepalive:N,...]] [--accept-unsaved] " +
+  "[--backup-config 1-4 [--overwrite-backup]] " +
   "[--timeout SECONDS] [--long-timeout SECONDS] [--dry-run] [--verbose] " +
   "[--revert-after SECONDS] [--no-revert]\n" +
   "passwords come from RTX_PASSWORD and RTX_ADMIN_PASSWORD";
@@ -53,8 +58,12 @@ before connecting: operations (save, exit, console ..., show ...) and tunnel com
   --previous-env NAME    apply: the variable holding the previous apply's JSON summary
   --previous FILE        apply: the previous summary, or the previous list itself
   --adopt                apply: take over settings with our ids that the previous list did not set
+                         and that nothing else refers to
+  --adopt LIST           apply: take over exactly these (tunnel:N,keepalive:N,filter:N,route:NET)
   --accept-unsaved       save even though the running config holds unsaved changes not ours
-  --backup-config N      before saving, copy the saved config the router boots from to file N (1-4)
+  --backup-config N      before saving, copy the saved config the router boots from to file N (1-4);
+                         refused when file N holds a configuration this stack did not write there
+  --overwrite-backup     let --backup-config overwrite it anyway
   --dry-run              read and plan; print the plan on stderr and the summary; change nothing
   --timeout S            each console step (default 20)
   --long-timeout S       show config, save, copy config (default 120)
@@ -64,7 +73,10 @@ before connecting: operations (save, exit, console ..., show ...) and tunnel com
   --no-revert            change a router whose firmware has no way back (otherwise refused)
 
 Exit 0 with a JSON summary on stdout; 2 for a usage error or a list that cannot be applied;
-1 with one line on stderr when the router refused, or nothing was changed for safety.`;
+1 with one line on stderr when the router refused, or nothing was changed for safety.
+
+rtx plan --commands FILE (--config-file SAVED | --host ...) prints what apply would do and changes
+nothing; "rtx plan --help" shows its options.`;
 
 const VALUE_OPTIONS = [
   "--host",
@@ -79,7 +91,14 @@ const VALUE_OPTIONS = [
   "--backup-config",
   "--revert-after",
 ];
-const FLAGS = ["--dry-run", "--verbose", "--adopt", "--accept-unsaved", "--no-revert"];
+const FLAGS = [
+  "--dry-run",
+  "--verbose",
+  "--adopt",
+  "--accept-unsaved",
+  "--overwrite-backup",
+  "--no-revert",
+];
 
 export class UsageError extends Error {}
 
@@ -101,6 +120,11 @@ export function parseCliArgs(argv: string[]): CliArgs {
     const arg = rest[i];
     const eq = arg.indexOf("=");
     const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const adoptList = name === "--adopt" ? adoptValue(arg, rest[i + 1]) : undefined;
+    if (adoptList !== undefined) {
+      values.set("--adopt", adoptList.value);
+      i += adoptList.consumed;
+    }
     if (FLAGS.includes(name)) flags.add(name);
     else if (VALUE_OPTIONS.includes(name)) {
       const value = eq > 0 ? arg.slice(eq + 1) : rest[++i];
@@ -132,7 +156,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
     verbose: flags.has("--verbose"),
     previousEnv: values.get("--previous-env"),
     previousFile: values.get("--previous"),
-    adopt: flags.has("--adopt"),
+    adopt: adoptSpec(flags.has("--adopt"), values.get("--adopt")),
+    overwriteBackup: flags.has("--overwrite-backup"),
     acceptUnsaved: flags.has("--accept-unsaved"),
     backupConfig,
     revertAfterSeconds: revertAfter(values.get("--revert-after")),
@@ -147,6 +172,16 @@ function revertAfter(value: string | undefined): number {
   if (!/^\d+$/.test(value) || seconds < 60 || seconds > 3600)
     throw new UsageError("--revert-after takes whole seconds, 60 to 3600");
   return seconds;
+}
+
+/** `--adopt` given (flag) with or without a list → what apply and plan may adopt. */
+export function adoptSpec(flag: boolean, list: string | undefined): AdoptSpec {
+  if (!flag) return false;
+  if (list === undefined) return true;
+  const parsed = parseAdoptList(list.split(","));
+  if ("invalid" in parsed)
+    throw new UsageError(`--adopt: "${parsed.invalid}" is not ${ADOPT_TARGET_FORM}`);
+  return parsed;
 }
 
 /** The previous list only means something to apply, and comes from one place. */

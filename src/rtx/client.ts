@@ -45,6 +45,8 @@ import { ConfigLine, indexByKey, makeLine, parseCommandList } from "./model";
 import { Plan, planApply, planRemove, SecureFilterOutcome } from "./plan";
 import { RtxSession, SessionOptions } from "./session";
 import type { PreviousList } from "./previous";
+import type { AdoptSpec } from "./adopt";
+import { carriedSpare, checkSpare } from "./backup-check";
 import { parseShowConfig } from "./show-config";
 import { findErrorLine, meaningfulLines } from "./terminal";
 import { bootConfigFile, describeChange, unexplained, unsavedChanges } from "./unsaved";
@@ -60,8 +62,10 @@ export interface RunOptions extends SessionOptions {
   longTimeoutMs?: number;
   /** apply: the previously applied list; what it set and `commands` dropped is removed. */
   previous?: PreviousList;
-  /** apply: take over settings with our ids that the previous list did not set. */
-  adopt?: boolean;
+  /** apply: take over settings with our ids that the previous list did not set (adopt.ts). */
+  adopt?: AdoptSpec;
+  /** Let backupConfig overwrite a spare file that holds a configuration (backup-check.ts). */
+  overwriteBackup?: boolean;
   /** Save even when the running configuration holds someone's unsaved changes. */
   acceptUnsaved?: boolean;
   /** A spare saved-configuration file (1..4) to copy the boot configuration into before saving. */
@@ -113,6 +117,10 @@ export interface Summary {
   backup?: { from: string; to: string };
   /** The way back this run armed before its first change (absent when nothing changed). */
   revert?: RevertInfo;
+  /** The spare file backupConfig overwrites, and what it held (before any change). */
+  spare?: string;
+  /** The spare file this stack's applies wrote (carried from the previous summary). */
+  spareOwned?: string;
   saved: boolean;
   roundTrips: number;
   roundTripsByPhase: Record<string, number>;
@@ -649,6 +657,8 @@ interface SaveRecord {
   bootConfig?: string;
   unsavedChanges?: string[];
   backup?: { from: string; to: string };
+  spare?: string;
+  spareOwned?: string;
 }
 
 /** Runs apply or remove; resolves with the summary, rejects with an RtxError (already undone). */
@@ -686,6 +696,7 @@ export async function runRtx(options: RunOptions): Promise<Summary> {
       firmware = environment.firmware;
       const accepted = await run.checkUnsaved(record.bootConfig);
       if (accepted.length > 0) record.unsavedChanges = accepted;
+      if (options.backupConfig) record.spare = await checkSpare(session, options);
     }
     if (changing && !options.dryRun) {
       session.phase = "arm";
@@ -712,6 +723,7 @@ export async function runRtx(options: RunOptions): Promise<Summary> {
       if (options.backupConfig) {
         await run.backup(boot, options.backupConfig);
         record.backup = { from: boot, to: options.backupConfig };
+        record.spareOwned = options.backupConfig;
       }
       await run.save();
       saved = true;
@@ -741,6 +753,7 @@ export async function runRtx(options: RunOptions): Promise<Summary> {
     unchanged: plan.unchanged,
     skipped: plan.skipped,
     secureFilter: plan.secureFilter,
+    ...carriedSpare(options),
     ...record,
     ...(run.revertInfo ? { revert: run.revertInfo } : {}),
     saved,

@@ -12,7 +12,9 @@
  * - `remove` takes a global line off only when it is exactly one of the listed lines.
  * - The secure filter list is never ours: we only add and remove our own ids in it.
  */
-import { ConfigLine, contextLabel } from "./model";
+import { maskSecretParameters } from "./errors";
+import { contextTarget, lineTarget } from "./adopt";
+import { ConfigLine, Context, contextLabel } from "./model";
 
 export interface Ownership {
   /** Tunnel contexts (`tunnel 1`) that are ours on the router now. */
@@ -22,8 +24,11 @@ export interface Ownership {
 }
 
 export interface OwnershipOptions {
-  /** Take over settings with our ids that we did not set (an explicit choice of the user). */
-  adopt?: boolean;
+  /**
+   * Whether the run may take over the setting an adopt target names (`tunnel:1`,
+   * `keepalive:1`; see adopt.ts): an explicit choice of the user.
+   */
+  mayAdopt?: (target: string) => boolean;
 }
 
 export const MARKER_PREFIX = "vpc-ipip6-gateway";
@@ -61,7 +66,9 @@ export function judgeContexts(
   for (const label of labels) {
     const want = ours.filter((l) => contextLabel(l.context) === label);
     const have = current.filter((l) => contextLabel(l.context) === label);
-    const verdict = judgeBlock(label, want, have, options);
+    const context = want.find((l) => l.context)?.context as Context;
+    const adopt = options.mayAdopt?.(contextTarget(context)) === true;
+    const verdict = judgeBlock(label, want, have, adopt);
     if (verdict === null) ourContexts.add(label);
     else if (verdict !== "absent") foreignContexts.set(label, verdict);
   }
@@ -73,7 +80,7 @@ function judgeBlock(
   label: string,
   want: ConfigLine[],
   have: ConfigLine[],
-  options: OwnershipOptions,
+  adopt: boolean,
 ): string | null | "absent" {
   if (have.length === 0) return "absent";
   const ourMarker = want.find(isDescription);
@@ -82,16 +89,19 @@ function judgeBlock(
     if (ourMarker && ourMarker.norm === theirDescription.norm) return null;
     const text = descriptionText(theirDescription);
     const anotherStack = text.toLowerCase().startsWith(MARKER_PREFIX);
-    if (options.adopt && !anotherStack) return null;
+    if (adopt && !anotherStack) return null;
     const whose = anotherStack ? "another vpc-ipip6-gateway stack" : "someone else";
     return `${label} is used by ${whose}: its description is "${text}"${describeBlock(have)}`;
   }
   const wanted = new Set(want.map((l) => l.norm));
   const strangers = have.filter((l) => !wanted.has(l.norm));
-  if (strangers.length === 0 || options.adopt) return null;
+  if (strangers.length === 0 || adopt) return null;
   return (
     `${label} already exists without our "description tunnel ${MARKER_PREFIX}:..." marker` +
-    `${describeBlock(have)} and holds ${strangers.map((l) => `"${l.text}"`).join(", ")}`
+    `${describeBlock(have)} and holds ${strangers
+      .slice(0, 3)
+      .map((l) => `"${maskSecretParameters(l.text)}"`)
+      .join(", ")}${strangers.length > 3 ? ` and ${strangers.length - 3} more line(s)` : ""}`
   );
 }
 
@@ -118,7 +128,7 @@ export function lineJudge(
     mayChange: (existing) =>
       existing.context
         ? inOurBlock(existing)
-        : setLastTime.has(existing.norm) || options.adopt === true,
+        : setLastTime.has(existing.norm) || options.mayAdopt?.(lineTarget(existing)) === true,
     mayRemove: (existing, listed) =>
       existing.context ? inOurBlock(existing) : existing.norm === listed.norm,
   };

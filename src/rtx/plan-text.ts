@@ -36,6 +36,7 @@ export function formatPlan(summary: Summary): string {
       `  unsaved changes that are not ours would be saved too: ${summary.unsavedChanges.join(", ")}`,
     );
   }
+  if (summary.spare) out.push(`  ${summary.spare}`);
   if (summary.bootConfig !== undefined)
     out.push(`  the router boots from saved config ${summary.bootConfig}`);
   return `${out.join("\n")}\n`;

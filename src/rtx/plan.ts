@@ -4,6 +4,8 @@
  * (a setting that is not ours, a line that could not be read whole, a list that would grow past
  * the router's limit) happens here, before anything is sent.
  */
+import { AdoptSpec, adoptPolicy, contextTarget, dependentsOf, lineTarget } from "./adopt";
+import { describeConflicts, IdConflict, IdLimits } from "./conflicts";
 import { OwnershipConflictError, UnsafeConfigError } from "./errors";
 import {
   ConfigLine,
@@ -16,7 +18,7 @@ import {
   removalLine,
   removalRank,
 } from "./model";
-import { idSetting, judgeContexts, lineJudge, LineJudge, Ownership } from "./ownership";
+import { judgeContexts, lineJudge, LineJudge, Ownership } from "./ownership";
 import { ownedLines, projectConfig, staleLines } from "./stale";
 import {
   containsOurIds,
@@ -61,8 +63,10 @@ export interface Plan {
 export interface ApplyOptions {
   /** The list applied last time (Pulumi's state): lines it set verbatim are ours. */
   previous?: string[];
-  /** Take over settings with our ids that we did not set. */
-  adopt?: boolean;
+  /** Take over settings with our ids that we did not set (see adopt.ts). */
+  adopt?: AdoptSpec;
+  /** The model's id ranges, for the free ids a conflict suggests (default: the widest). */
+  limits?: IdLimits;
 }
 
 function removal(line: ConfigLine): ContextLine {
@@ -172,12 +176,87 @@ function foreignAmong(ownership: Ownership, lines: ConfigLine[]): string[] {
     .map(([, why]) => why);
 }
 
-function describeConflict(existing: ConfigLine, wanted: ConfigLine): string {
-  return (
-    `"${existing.text}" is on the router and is not ours (we would set "${wanted.text}"; ` +
-    `the list applied last time did not set it): choose another id in ${idSetting(existing)}, ` +
-    "or adopt it explicitly (--adopt, stack setting rtx.adopt)"
+type Decide = ReturnType<typeof adoptPolicy>;
+
+/** What a refused adopt adds to a conflict's reason. */
+function adoptNote(decide: Decide, target: string, adopting: boolean): string {
+  const why = decide(target).why;
+  if (why) return ` (${why})`;
+  return adopting ? "" : ` (or adopt it explicitly: --adopt ${target}, stack setting rtx.adopt)`;
+}
+
+/** Foreign tunnel blocks our list uses, as id conflicts. */
+function contextConflicts(
+  ownership: Ownership,
+  desired: ConfigLine[],
+  decide: Decide,
+  adopting: boolean,
+): IdConflict[] {
+  const contexts = new Map(
+    desired.filter((l) => l.context).map((l) => [contextLabel(l.context), l.context]),
   );
+  return [...ownership.foreignContexts].flatMap(([label, why]) => {
+    const context = contexts.get(label);
+    if (!context) return [];
+    const target = contextTarget(context);
+    const note = why.includes("another vpc-ipip6-gateway stack")
+      ? ""
+      : adoptNote(decide, target, adopting);
+    return [{ kind: "tunnel" as const, id: context.id, reason: `${why}${note}` }];
+  });
+}
+
+function conflictKind(line: ConfigLine): IdConflict["kind"] {
+  const target = lineTarget(line);
+  const kind = target.slice(0, target.indexOf(":"));
+  return kind === "keepalive" || kind === "filter" || kind === "tunnel" ? kind : "route";
+}
+
+function lineConflict(
+  existing: ConfigLine,
+  wanted: ConfigLine,
+  decide: Decide,
+  adopting: boolean,
+): IdConflict {
+  const target = lineTarget(existing);
+  return {
+    kind: conflictKind(existing),
+    id: target.slice(target.indexOf(":") + 1),
+    reason:
+      `"${existing.text}" is on the router and is not ours (we would set "${wanted.text}"; ` +
+      `the list applied last time did not set it)${adoptNote(decide, target, adopting)}`,
+  };
+}
+
+/**
+ * Our `ipv6 filter N` where a user's secure filter list already holds N and the router's filter
+ * N is not ours: a filter the list refers to but that does not exist, or the list's own
+ * reject-all. Taking either over would change what the user's list does; never adopted.
+ */
+function filterListConflict(
+  wanted: ConfigLine,
+  existing: ConfigLine | undefined,
+  current: ConfigLine[],
+): IdConflict | null {
+  const target = lineTarget(wanted);
+  if (!target.startsWith("filter:") || existing?.norm === wanted.norm) return null;
+  const lists = dependentsOf(target, current);
+  if (lists.length === 0) return null;
+  const id = target.slice("filter:".length);
+  const where = lists.map((l) => `"${l.text}"`).join(", ");
+  if (!existing)
+    return {
+      kind: "filter",
+      id,
+      reason: `the user's list ${where} already holds ${id}, and no "ipv6 filter ${id}" exists (cannot be adopted)`,
+    };
+  const family = parseSecureFilter(lists[0]);
+  if (!rejectAllIds(current, family).has(id)) return null;
+  return {
+    kind: "filter",
+    id,
+    reason: `"${existing.text}" is the reject-all entry of the user's list ${where} (cannot be adopted)`,
+  };
 }
 
 /**
@@ -193,10 +272,13 @@ export function planApply(
   const desired = parseCommandList(desiredCommands);
   const previous = parseCommandList(options.previous ?? []);
   const owned = ownedLines(desired, previous);
-  const ownership = judgeContexts(owned, current, options);
-  const judge = lineJudge(ownership, previous, options);
+  const decide = adoptPolicy(options.adopt, current, desired);
+  const mayAdopt = (target: string) => decide(target).allowed;
+  const adopting = options.adopt !== undefined && options.adopt !== false;
+  const ownership = judgeContexts(owned, current, { mayAdopt });
+  const judge = lineJudge(ownership, previous, { mayAdopt });
   const byKey = indexByKey(current);
-  const conflicts = foreignAmong(ownership, desired);
+  const conflicts = contextConflicts(ownership, desired, decide, adopting);
   const steps: Step[] = [];
   const secureFilter: SecureFilterOutcome[] = [];
   let unchanged = 0;
@@ -210,19 +292,27 @@ export function planApply(
       else unchanged++;
       continue;
     }
+    const listed = filterListConflict(wanted, existing, current);
+    if (listed) {
+      conflicts.push(listed);
+      continue;
+    }
     if (existing && existing.norm === wanted.norm) {
       unchanged++;
       continue;
     }
     if (ownership.foreignContexts.has(contextLabel(wanted.context))) continue;
     if (existing && !judge.mayChange(existing)) {
-      conflicts.push(describeConflict(existing, wanted));
+      conflicts.push(lineConflict(existing, wanted, decide, adopting));
       continue;
     }
     const undo = existing ? restore(existing) : removal(wanted);
     steps.push({ context: wanted.context, line: wanted.text, undo });
   }
-  if (conflicts.length > 0) throw new OwnershipConflictError(conflicts);
+  if (conflicts.length > 0)
+    throw new OwnershipConflictError(
+      describeConflicts(conflicts, desired, current, options.limits),
+    );
   const needed = withoutLoneHiddenDefaults(steps, byKey);
   const staleTargets = staleLines(previous, desired);
   const stale = removalPlan(staleTargets, projectConfig(current, needed), ownership, judge);

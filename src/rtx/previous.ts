@@ -14,6 +14,17 @@ export interface PreviousList {
   commands: string[];
   /** Why no lines were taken, when none were. */
   note?: string;
+  /** The spare file the previous apply's summary says this stack wrote (backup-check.ts). */
+  spareOwned?: string;
+}
+
+/** `spareOwned`, or the `backup.to` of a summary that saved: the spare file holds our backup. */
+function spareOwnedOf(text: string): { spareOwned?: string } {
+  const summary = parseJsonObject(text) as Record<string, unknown> | undefined;
+  if (!summary || typeof summary !== "object") return {};
+  const backup = summary.backup as { to?: unknown } | undefined;
+  const owned = summary.spareOwned ?? backup?.to;
+  return typeof owned === "string" && /^[1-4]$/.test(owned) ? { spareOwned: owned } : {};
 }
 
 /** The JSON object in the text: the whole text, or else its last line that looks like one. */
@@ -39,7 +50,9 @@ function isStringArray(value: unknown): value is string[] {
 function commandsOfSummary(text: string): string[] | string {
   const summary = parseJsonObject(text) as Record<string, unknown> | undefined;
   if (!summary || typeof summary !== "object") return "it is not a JSON summary";
-  if (summary.action !== "apply") return "it is not the summary of an apply";
+  // A plan's summary (`rtx plan --summary`, the preflight's output) lists the list it checked.
+  if (summary.action !== "apply" && summary.action !== "plan")
+    return "it is not the summary of an apply";
   if (summary.dryRun === true) return "it is the summary of a dry run";
   if (!isStringArray(summary.commands)) return "it has no command list (an older client wrote it)";
   return summary.commands;
@@ -62,8 +75,8 @@ export function previousFromEnv(name: string, value: string | undefined): Previo
   if (value.trim() === "") return { source, commands: [], note: "it is empty" };
   const commands = commandsOfSummary(value);
   return typeof commands === "string"
-    ? { source, commands: [], note: commands }
-    : checked(source, commands);
+    ? { source, commands: [], note: commands, ...spareOwnedOf(value) }
+    : { ...checked(source, commands), ...spareOwnedOf(value) };
 }
 
 /** From a file: a previous apply summary (JSON), or the previous command list itself. */
@@ -72,8 +85,8 @@ export function previousFromFile(path: string, text: string): PreviousList {
   if (!text.trimStart().startsWith("{")) return checked(path, commandLines(text));
   const commands = commandsOfSummary(text);
   return typeof commands === "string"
-    ? { source: path, commands: [], note: commands }
-    : checked(path, commands);
+    ? { source: path, commands: [], note: commands, ...spareOwnedOf(text) }
+    : { ...checked(path, commands), ...spareOwnedOf(text) };
 }
 
 /** One line for --verbose: what the previous list is, and what that means for stale lines. */

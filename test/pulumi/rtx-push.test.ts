@@ -62,6 +62,7 @@ function pointAtFake(rtx: FakeRtx, port: number, vpcCidrs: string[], tunnelIds: 
 }
 
 const pushOf = (c: Capture): CapturedResource => named(c, "osaka-rtx-push");
+const preflightOf = (c: Capture): CapturedResource => named(c, "osaka-rtx-preflight-plan");
 const stdinLines = (push: CapturedResource) => String(push.inputs.stdin).trimEnd().split("\n");
 
 describe("pulumi program: the RTX push through create, update and delete", function () {
@@ -137,5 +138,42 @@ describe("pulumi program: the RTX push through create, update and delete", funct
       "ipv6 lan2 secure filter in 101000 101001 101099 dynamic 101080",
     );
     assert.ok(rtx.saved.has("ipsec tunnel 105", { kind: "tunnel", id: "5" }));
+  });
+
+  it("the preflight plans read-only before the push, and passes again once our lines are there", async () => {
+    const fresh = new FakeRtx({
+      config: USER_CONFIG,
+      password: TEST_SECRETS.rtxPassword,
+      adminPassword: TEST_SECRETS.rtxAdminPassword,
+    });
+    const port = await fresh.start();
+    try {
+      const edit = pointAtFake(fresh, port, ["10.0.0.0/16"], [1, 2]);
+      const c = await capture("rtx-preflight", { stackFile: STACKS.isatap, edit });
+      const [plan, push] = [preflightOf(c).inputs, pushOf(c).inputs];
+      const before = fresh.running.lines().join("\n");
+      const first = await runStep(plan, String(plan.create));
+      assert.strictEqual(first.code, 0, first.stderr);
+      assert.match(first.stdout, /would add:/);
+      assert.strictEqual(fresh.running.lines().join("\n"), before, "the plan changed the router");
+      assert.strictEqual(fresh.saves, 0);
+      const applied = await runStep(push, String(push.create));
+      assert.strictEqual(applied.code, 0, applied.stderr);
+      // A later `pulumi up` with a changed keepalive count: the plan's own last list vouches for
+      // the lines the last run put there, so only foreign lines are conflicts.
+      const changed = String(plan.stdin).replace(/icmp-echo 1 3 /g, "icmp-echo 1 4 ");
+      const again = await runStep({ ...plan, stdin: changed }, String(plan.update), first.stdout);
+      assert.strictEqual(again.code, 0, again.stderr);
+      assert.match(again.stdout, /would replace: "ip keepalive 1 icmp-echo 1 3 /);
+      const blind = await runStep({ ...plan, stdin: changed }, String(plan.update));
+      assert.strictEqual(blind.code, 1, "without the previous list our old keepalive is foreign");
+      assert.match(blind.stderr, /^rtx plan: rtx\.keepaliveIds: /m);
+      for (const run of [first, again, blind]) {
+        for (const marker of SECRET_MARKERS)
+          assert.ok(!`${run.stdout}${run.stderr}`.includes(marker));
+      }
+    } finally {
+      await fresh.stop();
+    }
   });
 });

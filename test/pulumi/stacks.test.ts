@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { ROUTE_TARGET_FIELDS } from "../../components/failoverRoutes";
 import { bundleCommand } from "../../components/lib/configBundle";
 import { PREVIOUS_OUTPUT_ENV, rtxCommandLine } from "../../components/rtxConfiguration";
+import { rtxPlanCommandLine } from "../../components/rtxPreflight";
 import { StackConfig } from "../../src/config/types";
 import { gatewayContext } from "../../src/gateway/context";
 import { RenderedSite } from "../../src/render/types";
@@ -48,6 +49,27 @@ for (const mode of ["isatap", "native"] as const) {
       ({ config, rendered } = expectedFor(STACKS[mode]));
     });
 
+    it("checks the router first, read-only: every other resource waits for `rtx plan`", () => {
+      const plan = named(c, `${site()}-rtx-preflight-plan`);
+      assert.strictEqual(parentOf(c, plan)?.type, `${PREFIX}RtxPreflight`);
+      assert.strictEqual(plan.inputs.create, rtxPlanCommandLine(config.rtx));
+      assert.match(String(plan.inputs.create), /^npm run --silent rtx -- plan --host /);
+      assert.strictEqual(
+        plan.inputs.update,
+        rtxPlanCommandLine(config.rtx, { previousEnv: PREVIOUS_OUTPUT_ENV }),
+      );
+      assert.strictEqual(plan.inputs.delete, undefined, "nothing to undo: it changes nothing");
+      assert.strictEqual(plan.inputs.stdin, `${rendered.rtx.commands.join("\n")}\n`);
+      assert.strictEqual(plan.inputs.addPreviousOutputInEnv, true);
+      assert.deepStrictEqual(secretValue(plan.inputs.environment), {
+        RTX_PASSWORD: TEST_SECRETS.rtxPassword,
+        RTX_ADMIN_PASSWORD: TEST_SECRETS.rtxAdminPassword,
+      });
+      const others = c.resources.filter((r) => r.custom && r.urn !== plan.urn);
+      assert.ok(others.some((r) => r.type.startsWith("aws:")));
+      for (const r of others) assert.ok(waitsFor(c, r).has(plan.urn), `${r.name} does not wait`);
+    });
+
     it("gives every resource a unique name and URN (the engine rejects duplicates)", () => {
       const names = c.resources.map((r) => r.name);
       assert.deepStrictEqual(
@@ -78,7 +100,10 @@ for (const mode of ["isatap", "native"] as const) {
       assert.deepStrictEqual(chain("GatewaySecurity"), [`${PREFIX}GatewayPair`]);
       assert.deepStrictEqual(chain("GatewayRole"), [`${PREFIX}GatewayPair`]);
       assert.deepStrictEqual(chain("GatewayPair"), ["(stack)"]);
-      assert.strictEqual(parentOf(c, ofType(c, T.local)[0])?.type, `${PREFIX}RtxConfiguration`);
+      assert.strictEqual(
+        parentOf(c, named(c, `${site()}-rtx-push`))?.type,
+        `${PREFIX}RtxConfiguration`,
+      );
       assert.ok(
         ofType(c, T.remote).every((r) =>
           [
@@ -368,7 +393,7 @@ for (const mode of ["isatap", "native"] as const) {
     });
 
     it("pushes the rendered RTX commands after the standby's configuration and before its gate, passwords as secret environment", () => {
-      const [push] = ofType(c, T.local);
+      const push = named(c, `${site()}-rtx-push`);
       assert.strictEqual(push.name, `${site()}-rtx-push`);
       assert.strictEqual(push.inputs.create, rtxCommandLine("apply", config.rtx));
       assert.strictEqual(push.inputs.delete, rtxCommandLine("remove", config.rtx));
@@ -392,6 +417,12 @@ for (const mode of ["isatap", "native"] as const) {
       assert.ok(!/--revert-after|--no-revert/.test(String(push.inputs.update)));
       const revert = { ...config.rtx, revertAfterSeconds: 600, noRevert: true };
       assert.match(rtxCommandLine("apply", revert), / --revert-after 600 --no-revert$/);
+      const narrowed = { ...chosen, adopt: ["keepalive:1", "tunnel:2"], overwriteBackup: true };
+      assert.match(
+        rtxCommandLine("apply", narrowed),
+        / --adopt='?keepalive:1,tunnel:2'? --backup-config 2 --overwrite-backup$/,
+      );
+      assert.ok(!rtxCommandLine("remove", narrowed).includes("--adopt"));
       assert.strictEqual(push.inputs.addPreviousOutputInEnv, true);
       assert.deepStrictEqual(secretValue(push.inputs.environment), {
         RTX_PASSWORD: TEST_SECRETS.rtxPassword,

@@ -105,6 +105,11 @@ describe("rtx client against the fake router", function () {
       error.message,
       /tunnel 2 is used by someone else: its description is "tokyo-office"/,
     );
+    // USER_CONFIG routes through tunnel 5: the smallest free id is 3.
+    assert.match(
+      error.message,
+      /rtx\.tunnelIds: tunnel 2 .*use a free tunnel id: 3 \(rtx\.tunnelIds: \[1, 3\]\)/,
+    );
     assert.strictEqual(h.rtx.running.lines().join("\n"), before);
     assert.strictEqual(h.rtx.saves, 0);
   });

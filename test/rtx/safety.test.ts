@@ -120,8 +120,16 @@ describe("rtx client: safe on the routers people run", function () {
   it("keeps the previous saved config in the spare file named, and no other", async () => {
     h = await startFake({ config: USER_CONFIG });
     const previousSave = h.rtx.saved.lines().join("\n");
-    const applied = await h.run("apply", { backupConfig: "2" });
+    // Spare file 2 does not exist: the router does not show it, so what it holds is unknown.
+    const refused = await rejection(h.run("apply", { backupConfig: "2" }));
+    assert.match(
+      refused.message,
+      /rtx\.overwriteBackup: spare file 2 could not be read \("Error: Invalid parameter".*--overwrite-backup/,
+    );
+    assert.deepStrictEqual(h.rtx.copies, []);
+    const applied = await h.run("apply", { backupConfig: "2", overwriteBackup: true });
     assert.deepStrictEqual(applied.backup, { from: "0", to: "2" });
+    assert.strictEqual(applied.spareOwned, "2");
     assert.deepStrictEqual(h.rtx.copies, ["0->2"]);
     assert.strictEqual(h.rtx.savedFiles.get("2")?.lines().join("\n"), previousSave);
     assert.deepStrictEqual([...h.rtx.savedFiles.keys()].sort(), ["0", "2"]);
@@ -130,11 +138,38 @@ describe("rtx client: safe on the routers people run", function () {
     assert.deepStrictEqual(h.rtx.copies, ["0->2"]);
   });
 
+  it("refuses to overwrite a spare file holding someone's configuration, but not the backup it wrote", async () => {
+    h = await startFake({ config: USER_CONFIG });
+    h.rtx.savedFiles.set("1", h.rtx.saved.clone());
+    const before = h.rtx.running.lines().join("\n");
+    const dry = await rejection(h.run("apply", { backupConfig: "1", dryRun: true }));
+    assert.match(
+      dry.message,
+      /rtx\.overwriteBackup: spare file 1 holds \d+ setting\(s\): "ip lan1 address/,
+    );
+    const refused = await rejection(h.run("apply", { backupConfig: "1" }));
+    assert.match(refused.message, /nothing was changed/);
+    assert.strictEqual(h.rtx.running.lines().join("\n"), before);
+    assert.deepStrictEqual(h.rtx.copies, []);
+    const first = await h.run("apply", { backupConfig: "1", overwriteBackup: true });
+    assert.match(first.spare ?? "", /spare file 1 \(--backup-config 1\), which holds \d+ setting/);
+    // The next change, with the last summary as the previous list, overwrites our own backup.
+    const previous = {
+      source: "$PULUMI_COMMAND_STDOUT",
+      commands: EXAMPLE,
+      spareOwned: first.spareOwned,
+    };
+    const changed = EXAMPLE.map((l) => l.replace("icmp-echo 1 3", "icmp-echo 1 4"));
+    const next = await h.run("apply", { commands: changed, backupConfig: "1", previous });
+    assert.match(next.spare ?? "", /holds the backup this stack's last apply wrote/);
+    assert.deepStrictEqual(h.rtx.copies, ["0->1", "0->1"]);
+  });
+
   it("saves to the file the router boots from", async () => {
     h = await startFake({ config: USER_CONFIG });
     h.rtx.bootFile = "1";
     h.rtx.savedFiles.set("1", h.rtx.running.clone());
-    const applied = await h.run("apply", { backupConfig: "3" });
+    const applied = await h.run("apply", { backupConfig: "3", overwriteBackup: true });
     assert.strictEqual(applied.bootConfig, "1");
     assert.deepStrictEqual(h.rtx.copies, ["1->3"]);
     assert.ok(

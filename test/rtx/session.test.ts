@@ -118,7 +118,7 @@ describe("rtx session against the fake router", function () {
 
     const wrongKey = args.map((a) =>
       a === h.rtx.publicKey
-        ? "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHBsYWNlaG9sZGVyLWhvc3Qta2V5LXJlcGxhY2UtbWU"
+        ? "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHBsYWNlaG9sZGVyLWhvc3Qta2V5LXJlcGxhY2UtbWUh"
         : a,
     );
     const refused = await runCli(["remove", ...wrongKey], env, EXAMPLE.join("\n"));

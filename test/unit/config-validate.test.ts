@@ -181,6 +181,20 @@ const MISTAKES: Array<[string, "isatap" | "native", Mutation, string, RegExp]> =
     /true or false|boolean/,
   ],
   [
+    "an adopt list entry that names no setting",
+    "isatap",
+    (c) => (c[`${NS}:rtx`].adopt = ["keepalive:1", "tunnel one"]),
+    `${NS}:rtx.adopt[1]`,
+    /adopt target: tunnel:N, keepalive:N/,
+  ],
+  [
+    "overwriteBackup that is not a boolean",
+    "isatap",
+    (c) => (c[`${NS}:rtx`].overwriteBackup = "always"),
+    `${NS}:rtx.overwriteBackup`,
+    /true or false/,
+  ],
+  [
     "a prober timeout that is not a whole number of probe intervals",
     "isatap",
     (c) => (c[`${NS}:failover`] = { probeTimeoutMs: 250 }),
@@ -328,11 +342,64 @@ const MISTAKES: Array<[string, "isatap" | "native", Mutation, string, RegExp]> =
     /not a ssh-rsa key/,
   ],
   [
+    "an RTX tunnel endpoint written with its prefix length",
+    "isatap",
+    (c) => (c[`${NS}:rtx`].ipv6Address = "2001:db8:ff::2/64"),
+    `${NS}:rtx.ipv6Address`,
+    /"2001:db8:ff::2\/64" has a prefix length: this key takes the IPv6 address alone; drop the \/64/,
+  ],
+  [
+    "an RTX LAN address written with its prefix length",
+    "isatap",
+    (c) => (c[`${NS}:rtx`].lanAddress = "192.168.10.1/24"),
+    `${NS}:rtx.lanAddress`,
+    /takes the IPv4 address alone; drop the \/24/,
+  ],
+  [
+    "an SSH host written with its prefix length",
+    "isatap",
+    (c) => (c[`${NS}:rtx`].host = "2001:db8:ff::2/64"),
+    `${NS}:rtx.host`,
+    /drop the \/64/,
+  ],
+  [
     "host key not base64",
     "isatap",
     (c) => (c[`${NS}:rtx`].hostKey = "ssh-ed25519 not!base64"),
     `${NS}:rtx.hostKey`,
     /<type> <base64>/,
+  ],
+  [
+    "host key cut by one character when copied (the key is 31 of 32 bytes)",
+    "isatap",
+    (c) =>
+      (c[`${NS}:rtx`].hostKey =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHZwYy1pcGlwNi1nYXRld2F5IGV4YW1wbGUga2V5ISE"),
+    `${NS}:rtx.hostKey`,
+    /key data is cut short: the line was truncated/,
+  ],
+  [
+    "host key whose base64 length no whole key gives",
+    "isatap",
+    (c) =>
+      (c[`${NS}:rtx`].hostKey =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHZwYy1pcGlwNi1nYXRld2F5IGV4YW1wbGUga2V5I"),
+    `${NS}:rtx.hostKey`,
+    /the base64 is 65 characters, which no whole key gives: it was cut/,
+  ],
+  [
+    "bastion host key with a 16-byte ed25519 key",
+    "isatap",
+    (c) =>
+      (c[`${NS}:gateway`] = {
+        bastion: {
+          host: "203.0.113.9",
+          user: "ec2-user",
+          hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAEHZwYy1pcGlwNi1nYXRld2E=",
+        },
+      }),
+    `${NS}:gateway.bastion.hostKey`,
+    /the ssh-ed25519 key is 16 bytes; a ssh-ed25519 key is 32 bytes/,
   ],
   [
     "advert interval over a second",

@@ -91,8 +91,30 @@ describe("YAML mistakes in a stack file, in plain words", () => {
       `vpc-ipip6-gateway:rtx.host: is one flat key, not "host" inside rtx: did you mean to nest it? use pulumi config set --path 'vpc-ipip6-gateway:rtx.host' '192.168.10.9' (and pulumi config rm 'vpc-ipip6-gateway:rtx.host')`,
     ]);
   });
-});
 
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
+  it('says which key lacks its colon ("Implicit keys need to be on a single line")', () => {
+    const file = stackWith((t) => t.replace("    name: osaka", "    name osaka"));
+    assert.deepEqual(refused(file), [
+      `${file}:${lineOf("    name: osaka")}: key "name" has no colon after it: write "name: osaka"`,
+    ]);
+  });
+
+  it("says which key lacks its colon when it is the last of its mapping", () => {
+    const lines = example.split("\n");
+    const last = lines.findIndex(
+      (l, i) => /^ {4}\w+: \S/.test(l) && !/^ {4}/.test(lines[i + 1] ?? ""),
+    );
+    const [key, value] = lines[last].trim().split(": ");
+    const file = stackWith((t) =>
+      t
+        .split("\n")
+        .map((l, i) => (i === last ? `    ${key} ${value}` : l))
+        .join("\n"),
+    );
+    const problems = refused(file);
+    assert.match(
+      problems[0],
+      new RegExp(`:${last + 1}: key "${key}" has no colon after it: write "${key}: `),
+    );
+  });
+});

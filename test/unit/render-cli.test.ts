@@ -172,3 +172,57 @@ function seededRandom(seed: number): () => number {
     return state / 0x100000000;
   };
 }
+
+describe("render --rtx-config: the stack planned against a saved router configuration", () => {
+  const CORPUS = path.join(REPO_ROOT, "test", "rtx", "corpus");
+  const saved = (lines: string[]) => {
+    const file = path.join(tmp, `show-config-${Math.random().toString(36).slice(2)}.txt`);
+    fs.writeFileSync(file, `${lines.join("\n")}\n`);
+    return file;
+  };
+
+  it("exits 1 with each clash on one line, the full stack key first and a free id", () => {
+    const oci = path.join(CORPUS, "12-RTX1210-oci-two-ipsec-tunnels-template.txt");
+    const result = runRender(["--stack-file", EXAMPLE_STACKS.isatap, "--rtx-config", oci]);
+    assert.equal(result.code, 1);
+    assert.equal(result.stdout, "");
+    const lines = result.stderr.trimEnd().split("\n");
+    assert.equal(lines.length, 2);
+    for (const [i, line] of lines.entries()) {
+      assert.match(line, KEY_PATH_LINE);
+      assert.match(
+        line,
+        new RegExp(
+          `^vpc-ipip6-gateway:rtx\\.tunnelIds: tunnel ${i + 1} is used by someone else: its description is "OCI-VPN${i + 1}".*rtx\\.tunnelIds: \\[3, 4\\]\\)$`,
+        ),
+      );
+    }
+  });
+
+  it("refuses a filter id that is the reject-all of the WAN list, and keeps exit 2 for an invalid stack", () => {
+    const doc = exampleDocument("isatap") as Record<string, Record<string, unknown>>;
+    const rtx = doc.config["vpc-ipip6-gateway:rtx"] as Record<string, unknown>;
+    rtx.ipv6FilterId = 101099;
+    const router = saved([
+      "ipv6 lan2 secure filter in 101000 101099",
+      "ipv6 filter 101000 pass * * icmp6",
+      "ipv6 filter 101099 reject * * * * *",
+    ]);
+    const result = runRender(["--stack-file", writeStack(doc), "--rtx-config", router]);
+    assert.equal(result.code, 1);
+    assert.match(
+      result.stderr,
+      /^vpc-ipip6-gateway:rtx\.ipv6FilterId: "ipv6 filter 101099 reject \* \* \* \* \*" is the reject-all entry .*; use a free filter id: 1 \(rtx\.ipv6FilterId: 1\)$/m,
+    );
+    rtx.tunnelIds = [1, 1];
+    assert.equal(runRender(["--stack-file", writeStack(doc), "--rtx-config", router]).code, 2);
+  });
+
+  it("exits 0 with the render and the plan when the router has room", () => {
+    const router = saved(["ip lan2 address 198.51.100.2/30", "ipv6 lan2 secure filter in 1 2"]);
+    const result = runRender(["--stack-file", EXAMPLE_STACKS.isatap, "--rtx-config", router]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /rtx plan against .* \(nothing was changed\)\n {2}would add:/);
+    assert.match(result.stdout, /after: {2}ipv6 lan2 secure filter in 1 2 101035/);
+  });
+});

@@ -150,12 +150,14 @@ describe("rtx CLI arguments", () => {
     assert.throws(() => parseHostKey("ssh-ed25519 not-base64!"), /authorized_keys/);
     assert.throws(
       () =>
-        parseHostKey("ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIHBsYWNlaG9sZGVyLWhvc3Qta2V5LXJlcGxhY2UtbWU"),
+        parseHostKey(
+          "ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIHBsYWNlaG9sZGVyLWhvc3Qta2V5LXJlcGxhY2UtbWUh",
+        ),
       /not a valid ssh-rsa/,
     );
     assert.strictEqual(
       parseHostKey(
-        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHBsYWNlaG9sZGVyLWhvc3Qta2V5LXJlcGxhY2UtbWU x",
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHBsYWNlaG9sZGVyLWhvc3Qta2V5LXJlcGxhY2UtbWUh x",
       ).type,
       "ssh-ed25519",
     );

@@ -5,6 +5,7 @@ import { ipv4Address, ipv6Endpoint, orDefault, sshHost, sshPublicKey } from "../
 import { ConfigReader } from "../reader";
 import { MAX_IPV6_FILTER_ID, RTX_MODELS, UNKNOWN_MODEL_LIMITS } from "../rtx-models";
 import { RtxConfig } from "../types";
+import { ADOPT_TARGET_FORM, parseAdoptList } from "../../rtx/adopt";
 
 export function readRtx(r: ConfigReader, value: unknown): RtxConfig | undefined {
   const p = fullKey("rtx");
@@ -41,8 +42,13 @@ export function readRtx(r: ConfigReader, value: unknown): RtxConfig | undefined 
   const ipv6FilterId = orDefault<number>(o.ipv6FilterId, defaultOf("rtx.ipv6FilterId"), (v) =>
     r.integer(`${p}.ipv6FilterId`, v, 1, MAX_IPV6_FILTER_ID),
   );
-  const adopt = orDefault<boolean>(o.adopt, defaultOf("rtx.adopt"), (v) =>
-    r.boolean(`${p}.adopt`, v),
+  const adopt = orDefault<boolean | string[]>(o.adopt, defaultOf("rtx.adopt"), (v) =>
+    readAdopt(r, `${p}.adopt`, v),
+  );
+  const overwriteBackup = orDefault<boolean>(
+    o.overwriteBackup,
+    defaultOf("rtx.overwriteBackup"),
+    (v) => r.boolean(`${p}.overwriteBackup`, v),
   );
   // Saved configuration files are 0..4 (command reference 56.3.4); 0 is the usual boot file,
   // so a spare one is 1..4. Which file boots is checked on the router at every save.
@@ -82,11 +88,22 @@ export function readRtx(r: ConfigReader, value: unknown): RtxConfig | undefined 
     keepaliveIds,
     ipv6FilterId,
     ...(model ? { model } : {}),
-    ...(adopt ? { adopt } : {}),
+    ...(adopt === true || (Array.isArray(adopt) && adopt.length > 0) ? { adopt } : {}),
+    ...(overwriteBackup ? { overwriteBackup } : {}),
     ...(backupConfig !== undefined ? { backupConfig } : {}),
     ...(revertAfterSeconds !== undefined ? { revertAfterSeconds } : {}),
     ...(noRevert ? { noRevert } : {}),
   };
+}
+
+/** true/false, or a list of adopt targets (`tunnel:1`, `keepalive:2`; src/rtx/adopt.ts). */
+function readAdopt(r: ConfigReader, p: string, value: unknown): boolean | string[] | undefined {
+  if (!Array.isArray(value)) return r.boolean(p, value);
+  return r.listOf(p, value, (ip, v) =>
+    typeof v === "string" && Array.isArray(parseAdoptList([v]))
+      ? v
+      : r.report(ip, `must be an adopt target: ${ADOPT_TARGET_FORM}`),
+  );
 }
 
 /** lanN or bridgeN; with a known model, a lanN the model has (bridges are made, not built in). */
