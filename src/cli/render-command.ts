@@ -41,7 +41,7 @@ export function runRender(argv: readonly string[]): CommandResult {
   if (!file || args.positionals.length > 0) {
     return { code: 2, stdout: "", stderr: `--stack-file: is required\n${RENDER_USAGE}\n` };
   }
-  const { config, problems } = loadStackFile(file);
+  const { config, problems, notes = [] } = loadStackFile(file);
   if (!config) {
     return {
       code: 2,
@@ -60,5 +60,6 @@ export function runRender(argv: readonly string[]): CommandResult {
       ? renderMermaid(config, site)
       : renderText(site);
   const plan = report && !args.switches.has("--json") ? `\n${formatReport(report)}` : "";
-  return { code: 0, stdout: `${stdout}${plan}`, stderr: "" };
+  const noteLines = notes.map((n) => `note: ${n.path}: ${n.message}\n`).join("");
+  return { code: 0, stdout: `${stdout}${plan}`, stderr: noteLines };
 }

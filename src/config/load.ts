@@ -4,6 +4,7 @@ import * as fs from "fs";
 import { LineCounter, parseDocument } from "yaml";
 import { Problem, StackConfig } from "./types";
 import { RawStackConfig, validateStackConfig, ValidateOptions } from "./validate";
+import { placeholderSecretNotes } from "./secure-placeholders";
 import { duplicateKeyProblems, yamlSyntaxProblems } from "./yaml-problems";
 
 /** Top-level keys Pulumi writes into stack files besides `config`. */
@@ -18,6 +19,8 @@ const STACK_FILE_KEYS = [
 export interface LoadResult {
   config?: StackConfig;
   problems: Problem[];
+  /** What is valid but will stop `pulumi up`: placeholder secrets (secure-placeholders.ts). */
+  notes?: Problem[];
 }
 
 export function loadStackFile(
@@ -39,7 +42,7 @@ export function loadStackFile(
   }
   const parsed = parseStackFileText(text, path);
   if ("problems" in parsed) return parsed;
-  return validateStackConfig(parsed.raw, options);
+  return { ...validateStackConfig(parsed.raw, options), notes: placeholderSecretNotes(parsed.raw) };
 }
 
 /** `source` names the file in problems that concern the file as a whole or a line of it. */
