@@ -10,8 +10,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { StackConfig } from "../../src/config/types";
-import { PATHS } from "../../src/gateway/paths";
-import { renderGateway } from "../../src/gateway/render";
+import { gatewayContext } from "../../src/gateway/context";
+import { renderNotifyScript } from "./forking-mover";
 import { ec2Hostname, makeTlsFiles } from "../../lab/tls";
 import { credentialsOf, REGION, STANDIN, standinGateway } from "../../test/support/aws-standin";
 import { exampleConfig } from "../../test/support/stacks";
@@ -55,7 +55,7 @@ function notifyScript(name: string, tables: string[], cidrs: string[]): string {
     site: { ...base.site, cidrs },
   };
   const file = path.join(work, `${name}.sh`);
-  fs.writeFileSync(file, renderGateway(config, 0).files[PATHS.notifyScript], { mode: 0o755 });
+  fs.writeFileSync(file, renderNotifyScript(gatewayContext(config, 0)), { mode: 0o755 });
   return file;
 }
 

@@ -33,14 +33,18 @@ steady_on() {
     n vpc-host ping -n -q -c 1 -W 1 "$SITE_HOST_IP" >/dev/null && n site-host ping -n -q -c 1 -W 1 "$VPC_HOST_IP" >/dev/null
 }
 
-# run_oneshots PREFIX: every timer-driven oneshot once on each gateway, its exit code as PREFIX.GW.I.rc.
+# run_oneshots PREFIX: every timer-driven oneshot once on each gateway, and a re-assert asked of its
+# route mover (ExecReload), the exit codes as PREFIX.GW.I.rc and PREFIX.GW.reassert.rc.
 run_oneshots() {
   local g i
   for g in "${GW_NAMES[@]}"; do
     for i in "${!EXTRA_ONESHOTS[@]}"; do
       gx "$g" bash -c "${EXTRA_ONESHOTS[$i]}" >> "/lab/log/$g/oneshot.log" 2>&1; value "$1.$g.$i.rc" $?
     done
+    gx "$g" bash -c "$MOVER_RELOAD" >> "/lab/log/$g/oneshot.log" 2>&1; value "$1.$g.reassert.rc" $?
   done
+  # the re-asserts run in the movers: give them a round trip to EC2
+  sleep 2
 }
 
 report_state() {
@@ -75,8 +79,7 @@ else
 fi
 report_state initial
 # The timers' first runs (OnBootSec=60 s; the lab reaches its first failover about a minute after the
-# gateways boot): the re-assert run fills the route mover's cache of identity and credentials, as on a
-# gateway, when the keepalived drop-in's --warm timed out under the emulator's boot-time load.
+# gateways boot), and a re-assert of each route mover.
 progress "the timers' first runs on both gateways (OnBootSec)"
 run_oneshots bootTimers
 for g in "${GW_NAMES[@]}"; do value "policy.$g.replyDev" "$(gw_reply_dev "$g")"; done

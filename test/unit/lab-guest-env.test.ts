@@ -40,11 +40,11 @@ describe("lab: the guest's environment", () => {
   it("renders bash that defines what the guest scripts read, from the stack and its RTX intent", () => {
     const { config, site } = loadAndRender(STACK);
     const env = renderGuestEnv(planTopology(config, site), parseRtxIntent(site.rtx.commands), site);
-    const script = `${env}\necho "$MODE|\${GW_IP[gw-b]}|\${RTX_TUNNEL_OF[gw-b]}|\${RTX_TUN_MTU[1]}|\${RTX_FO_DEST[0]}|\${RTX_FO_HOPS[0]}|$EXEC_START|\${RTX_STATIC_ROUTES[1]}|$RTX_DETECTION_MS|\${EXTRA_ONESHOTS[0]}|\${KEEPALIVED_POST[0]}|$EC2_HOST|$EC2_ENDPOINT_IP|$VRRP_ADDR|$VRRP_LINK"`;
+    const script = `${env}\necho "$MODE|\${GW_IP[gw-b]}|\${RTX_TUNNEL_OF[gw-b]}|\${RTX_TUN_MTU[1]}|\${RTX_FO_DEST[0]}|\${RTX_FO_HOPS[0]}|$EXEC_START|\${RTX_STATIC_ROUTES[1]}|$RTX_DETECTION_MS|\${EXTRA_ONESHOTS[0]}|$MOVER_RELOAD|$EC2_HOST|$EC2_ENDPOINT_IP|$VRRP_ADDR|$VRRP_LINK"`;
     const out = execFileSync("bash", ["-c", script], { encoding: "utf8" }).trim();
     assert.equal(
       out,
-      "isatap|10.0.2.10|2|1440|10.0.0.0/16|1:1:1 2:2:0|/usr/local/sbin/vpc-ipip6-gateway-tunnels up|10.0.2.10/32 2|3000|/usr/local/libexec/vpc-ipip6-gateway/metrics --periodic|/usr/local/libexec/vpc-ipip6-gateway/notify-master --warm|ec2.ap-northeast-1.amazonaws.com|10.0.255.11|169.254.254.141|vig-vrrp",
+      "isatap|10.0.2.10|2|1440|10.0.0.0/16|1:1:1 2:2:0|/usr/local/sbin/vpc-ipip6-gateway-tunnels up|10.0.2.10/32 2|3000|/usr/local/libexec/vpc-ipip6-gateway/metrics --periodic|/bin/kill -USR1 $(head -n 1 /run/vpc-ipip6-gateway/route-mover.lock)|ec2.ap-northeast-1.amazonaws.com|10.0.255.11|169.254.254.141|vig-vrrp",
     );
   });
 
