@@ -6,6 +6,7 @@
  */
 
 import * as crypto from "crypto";
+import { ROLLING_ORDER } from "../src/gateway/context";
 import { LabTopology } from "./topology";
 
 /** The lab's account and role name (never a real one). */
@@ -54,8 +55,16 @@ export function standinState(topology: LabTopology): StandinState {
     routeTables: Object.fromEntries(
       topology.routeTableIds.map((id, i) => [id, ROUTE_TABLE_BASE + i]),
     ),
-    // no route at first: the first master's ReplaceRoute is refused and it creates them
-    routes: {},
+    // Pulumi creates the routes, at the ENI of the gateway configured first (docs/pulumi.md, "The
+    // first route target"); the route movers never create a route they have not seen exist
+    routes: Object.fromEntries(
+      topology.routeTableIds.map((id) => [
+        id,
+        Object.fromEntries(
+          topology.siteCidrs.map((c) => [c, topology.gateways[ROLLING_ORDER[0]].eni]),
+        ),
+      ]),
+    ),
     gateways: topology.gateways.map((g) => ({
       name: g.name,
       sourceIp: g.privateIp,

@@ -103,11 +103,15 @@ export function restartSeconds(unitText: string): number {
 }
 
 /**
- * The bash command that runs a long-running unit as systemd would: its ExecStart lines, and with
- * Restart=always started again RestartSec after it ends, however it ended (the lab has no systemd).
+ * The bash command that runs a long-running unit as systemd would: its ExecStart lines at the unit's
+ * Nice=, and with Restart=always started again RestartSec after it ends, however it ended (the lab
+ * has no systemd).
  */
 export function serviceCommand(unitText: string): string {
-  const start = parseUnitExec(unitText).start.join(" && ");
+  const nice = /^\s*Nice\s*=\s*(-?\d+)\s*$/m.exec(unitText)?.[1];
+  const start = parseUnitExec(unitText)
+    .start.map((c) => (nice ? `nice -n ${nice} ${c}` : c))
+    .join(" && ");
   if (!/^\s*Restart\s*=\s*always\s*$/m.test(unitText)) return start;
   return `while :; do ${start}; sleep ${restartSeconds(unitText)}; done`;
 }

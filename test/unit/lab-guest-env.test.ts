@@ -1,7 +1,16 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "child_process";
 import * as path from "path";
-import { bindDirs, extraOneshotUnits, parseUnitExec, renderGuestEnv } from "../../lab/guest-env";
+import {
+  bindDirs,
+  extraOneshotUnits,
+  longRunningUnits,
+  parseUnitExec,
+  reloadCommand,
+  renderGuestEnv,
+  restartSeconds,
+  serviceCommand,
+} from "../../lab/guest-env";
 import { parseRtxIntent } from "../../lab/rtx-intent";
 import { loadAndRender } from "../../lab/stack";
 import { planTopology } from "../../lab/topology";
@@ -35,6 +44,24 @@ describe("lab: the guest's environment", () => {
       "/etc/systemd/system/x.timer": "Type=oneshot\n",
     };
     assert.deepEqual(extraOneshotUnits(files), ["/etc/systemd/system/x.service"]);
+  });
+
+  it("runs a long-running unit as systemd would: restarted after RestartSec, ExecReload with its pid", () => {
+    const unit =
+      "[Service]\nType=notify\nExecStart=/usr/bin/python3 /x\nExecReload=/bin/kill -USR1 $MAINPID\nRestart=always\nRestartSec=200ms\n";
+    assert.deepEqual(longRunningUnits({ "/etc/systemd/system/m.service": unit }), [
+      "/etc/systemd/system/m.service",
+    ]);
+    assert.equal(restartSeconds(unit), 0.2);
+    assert.equal(restartSeconds("RestartSec=2\n"), 2);
+    assert.equal(restartSeconds(""), 0.1, "systemd's default");
+    assert.equal(serviceCommand(unit), "while :; do /usr/bin/python3 /x; sleep 0.2; done");
+    assert.equal(
+      serviceCommand(`${unit}Nice=-10\n`),
+      "while :; do nice -n -10 /usr/bin/python3 /x; sleep 0.2; done",
+    );
+    assert.equal(serviceCommand("[Service]\nExecStart=/y\n"), "/y", "no Restart=: once");
+    assert.equal(reloadCommand(unit, "/run/m.pid"), "/bin/kill -USR1 $(head -n 1 /run/m.pid)");
   });
 
   it("renders bash that defines what the guest scripts read, from the stack and its RTX intent", () => {
