@@ -38,7 +38,7 @@ cleanup() {
   sleep 0.3
   ip netns del vd-a 2>/dev/null || true
   ip netns del vd-b 2>/dev/null || true
-  [ -n "$cg" ] && rmdir "$cg" 2>/dev/null || true
+  if [ -n "$cg" ]; then rmdir "$cg" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -103,7 +103,7 @@ ka a "$KA_NICE"
 for _ in $(seq 100); do grep -q "Entering MASTER" "$work/a.log" && break; sleep 0.1; done
 sleep 2
 masters_before=$(grep -c "Entering MASTER" "$work/b.log" || true)
-for p in $(cat "$work/a.pid" "$work/a-vrrp.pid" 2>/dev/null); do capped "$p"; done
+while read -r p; do capped "$p"; done < <(cat "$work/a.pid" "$work/a-vrrp.pid" 2>/dev/null)
 # the prober's probe stream, capped as well: -O prints "no answer yet" when a probe's reply has not
 # come by the time the next one goes
 ip netns exec vd-a ping -n -O -i "$(awk "BEGIN { print $PROBE_MS / 1000 }")" 10.99.0.2 > "$work/ping.log" 2>&1 &

@@ -378,7 +378,9 @@ function machine() {
     kernel: os.release(),
     curl: version("curl", ["--version"]),
     bash: version("bash", ["--version"]),
-    aws: spawnSync(AWS, ["--version"], { encoding: "utf8" }).stdout.trim(),
+    // absent with --skip-cli on a host without the CLI
+    aws: (spawnSync(AWS, ["--version"], { encoding: "utf8" }).stdout ?? "").trim(),
+    python3: version("python3", ["--version"]),
   };
 }
 

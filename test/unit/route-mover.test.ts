@@ -388,6 +388,20 @@ describe("route mover: the rendered resident mover, python3, against the EC2/IMD
     next.stop();
   });
 
+  it("follows the FIFO when keepalived made a new one (it unlinks a FIFO it created when it stops)", async () => {
+    const s = await standin({ routes: allOn(GW[1].eni) });
+    const m = mover(0, s);
+    m.start(false);
+    await m.ready();
+    const fifo = path.join(m.runDir, VRRP_FIFO_NAME);
+    fs.rmSync(fifo);
+    spawnSync("mkfifo", ["-m", "0644", fifo]);
+    const keepalived = fs.openSync(fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
+    fs.writeSync(keepalived, `INSTANCE "${m.instance}" MASTER 200\n`);
+    await until("four routes moved", () => done(s.calls(), "gw-a").length === ROUTES, 10000);
+    fs.closeSync(keepalived);
+  });
+
   it("credentials EC2 refuses as expired (RequestExpired) are replaced from IMDS, and every route moves", async () => {
     const s = await standin({ routes: allOn(GW[1].eni), credentialTtlS: 400 });
     const m = mover(0, s);
