@@ -100,6 +100,8 @@ export interface FailoverFigures {
 export interface MoverDeathFigures {
   /** From the kill to a new mover holding its lock (systemd's Restart=, RestartSec=). */
   restartMs?: number;
+  /** From the kill to the stand-in reading the new mover's first route request (the replay). */
+  replayMs?: number;
   vpcToSite: DirectionFigures;
   activeAfter: string;
   routeTables: Record<string, string>;
@@ -393,6 +395,7 @@ export function buildReport(results: GuestResults, ctx: LabContext): LabReport {
     rtxDetectionWorstMs: rtxDetectionWorstMs(ctx),
     moverDeath: {
       ...(v["moverDeath.restartMs"] ? { restartMs: Number(v["moverDeath.restartMs"]) } : {}),
+      ...replayOf(results, ctx),
       vpcToSite: direction(results, "moverDeath", "vpcToSite"),
       activeAfter: v["moverDeath.activeAfter"] ?? "unknown",
       routeTables: Object.fromEntries(
@@ -655,6 +658,17 @@ function buildChecks(r: LabReport, results: GuestResults, ctx: LabContext): Chec
   ];
 }
 
+/** The standby's first route request after the kill, as the stand-in read it. */
+function replayOf(results: GuestResults, ctx: LabContext): { replayMs?: number } {
+  const killedAt = num(results.values, "moverDeath.eventAt");
+  const first = parseStandinLog(results.logs["aws-calls.jsonl"] ?? [])
+    .filter((c) => c.caller === ctx.standby && /Route$/.test(c.action))
+    .map((c) => c.received ?? c.t)
+    .filter((t) => t >= killedAt)
+    .sort((a, b) => a - b)[0];
+  return first === undefined ? {} : { replayMs: Math.round((first - killedAt) * 1000) };
+}
+
 /** A killed route mover is back within a second and the failover it missed still happens. */
 function moverDeathChecks(r: LabReport, ctx: LabContext): Check[] {
   const d = r.moverDeath;
@@ -867,7 +881,7 @@ export function formatReport(r: LabReport): string {
       `moves after heal ${JSON.stringify(sb.routeMovesAfterHeal)}`,
   );
   lines.push(
-    `Mover death   new mover after ${r.moverDeath.restartMs ?? "?"} ms; VPC->site outage ${r.moverDeath.vpcToSite.outageMs} ms; routes ${JSON.stringify(r.moverDeath.routeTables)}`,
+    `Mover death   new mover after ${r.moverDeath.restartMs ?? "?"} ms, its first route request ${r.moverDeath.replayMs ?? "?"} ms after the kill; VPC->site outage ${r.moverDeath.vpcToSite.outageMs} ms; routes ${JSON.stringify(r.moverDeath.routeTables)}`,
     `Reboot        recovered: ${r.reboot.recovered}${r.reboot.recoveryMs !== undefined ? ` in ${r.reboot.recoveryMs} ms` : ""}`,
   );
   if (r.repeats) {

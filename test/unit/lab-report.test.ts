@@ -219,6 +219,7 @@ function healthyConsole(
     "reboot.recovered": "true",
     "reboot.recoveryMs": "7000",
     "moverDeath.restartMs": String(o.moverRestartMs ?? 420),
+    "moverDeath.eventAt": "1500",
     "moverDeath.activeAfter": "gw-b",
     "moverDeath.routeTable.rtb-1": o.moverDeathRoutesOn ?? "gw-b",
     "execStop.rc": "0",
@@ -251,6 +252,7 @@ function healthyConsole(
     ...probeLines("failbackReboot", "vpcToSite", 60, []),
     ...probeLines("failbackReboot", "siteToVpc", 60, []),
     ...probeLines("moverDeath", "vpcToSite", 90, range(21, 35)),
+    `@@LOG aws-calls.jsonl ${call(1500.9, "gw-b", "ReplaceRoute", "eni-b", true)}`,
     ...probeLines("splitBrain", "vpcToSite", 180, []),
     ...probeLines("splitBrain", "siteToVpc", 180, []),
     ...splitBrainLines(),
@@ -308,6 +310,8 @@ describe("lab: report and checks", () => {
     assert.deepEqual([report.failback.lostProbes, report.failback.outageMs], [1, 100]);
     assert.deepEqual(report.pmtu, { expected: 1440, observed: 1440, observedSiteToVpc: 1440 });
     assert.match(formatReport(report), /All \d+ checks passed/);
+    // the killed mover's successor: its first route request 900 ms after the kill
+    assert.equal(report.moverDeath.replayMs, 900);
   });
 
   it("fails the matching check when a target is missed", () => {
