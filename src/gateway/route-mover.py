@@ -527,6 +527,13 @@ class Mover:
 
     # VRRP transitions
     def on_transition(self, state, priority):
+        if state in ("MASTER_RX_LOWER_PRI", "MASTER_PRIORITY", "BACKUP_PRIORITY"):
+            # events, not transitions (keepalived.conf(5), "notify_priority_changes"): a master that
+            # hears a lower-priority master (a split brain healing) takes the routes back at once
+            if state == "MASTER_RX_LOWER_PRI" and self.master:
+                log("vrrp: a lower-priority peer is master too; taking the routes back")
+                self.work.put(("takeover", self.epoch))
+            return
         at = time.time()
         previous, self.state = self.state, state
         self.epoch += 1

@@ -319,6 +319,28 @@ describe("route mover: the rendered resident mover, python3, against the EC2/IMD
     );
   });
 
+  it("a master that hears a lower-priority master (MASTER_RX_LOWER_PRI) takes the routes back, and stays master", async () => {
+    const s = await standin({ routes: allOn(GW[1].eni) });
+    const m = mover(0, s);
+    m.start(false);
+    await m.ready();
+    m.transition("MASTER");
+    await until("the takeover", () => done(s.calls(), "gw-a").length === ROUTES);
+    // the peer took them during a split brain
+    for (const t of TABLES) for (const c of CIDRS) await s.setRoute(t, c, GW[1].eni);
+    const before = s.calls().length;
+    m.transition("MASTER_RX_LOWER_PRI");
+    await until(
+      "the routes taken back",
+      () => done(s.calls().slice(before), "gw-a").length === ROUTES,
+    );
+    assert.ok(done(s.calls().slice(before), "gw-a").every((c) => c.moved));
+    const record = JSON.parse(fs.readFileSync(path.join(m.runDir, "vrrp.json"), "utf8")) as {
+      state: string;
+    };
+    assert.equal(record.state, "MASTER", "an event, not a state");
+  });
+
   it("re-assert as backup hands the routes still on its ENI to the peer's", async () => {
     const s = await standin({ routes: allOn(GW[1].eni) });
     const m = mover(1, s, { VIG_REASSERT_S: "0.5" });
