@@ -324,6 +324,7 @@ class Mover:
         self.epoch = 0
         self.work = queue.Queue()
         self.metrics = queue.Queue()
+        self.records = queue.Queue()
         self.stop = threading.Event()
         self.pool = []
         self.monitoring = None
@@ -540,8 +541,8 @@ class Mover:
         self.master = state == "MASTER"
         if self.master:
             self.work.put(("takeover", self.epoch))
-        self.record(previous, state, priority, at)
-        self.metrics.put((state, at))
+        # the record and the metric off the FIFO thread: the worker moves the routes first
+        self.records.put((previous, state, priority, at))
 
     def recorded_state(self):
         try:
@@ -575,6 +576,17 @@ class Mover:
         with open(tmp, "w") as f:
             f.write(text)
         os.replace(tmp, path)
+
+    def recorder(self):
+        """The VRRP record and journal line of each transition, in order, at a low CPU priority."""
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+        while not self.stop.is_set():
+            previous, state, priority, at = self.records.get()
+            try:
+                self.record(previous, state, priority, at)
+            except OSError as e:
+                log(f"cannot write the VRRP record ({e})")
+            self.metrics.put((state, at))
 
     def publish_metrics(self):
         """The VRRP transition metric, at the lowest CPU priority, never before a route move."""
@@ -754,7 +766,7 @@ def main():
     mover.master = mover.holds_placeholder()
     mover.state = mover.recorded_state()
     log(f"started ({'master' if mover.master else 'not master'}); pid {os.getpid()}")
-    for target in (mover.worker, mover.timer, mover.publish_metrics, mover.start):
+    for target in (mover.worker, mover.timer, mover.recorder, mover.publish_metrics, mover.start):
         threading.Thread(target=target, daemon=True).start()
     mover.read_fifo()
     return 0
