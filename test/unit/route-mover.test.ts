@@ -429,6 +429,10 @@ describe("route mover: the rendered resident mover, python3, against the EC2/IMD
     const m = mover(0, s);
     m.start(false);
     await m.ready();
+    // the start's re-assert reads the tables first: the clock moves only once it has
+    await until("the start's re-assert", () =>
+      s.calls().some((c) => c.action === "DescribeRouteTables" && c.status === 200),
+    );
     await s.advanceClock(401);
     m.transition("MASTER");
     await until("four routes moved", () => done(s.calls(), "gw-a").length === ROUTES);
