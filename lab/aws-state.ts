@@ -6,6 +6,7 @@
  */
 
 import * as crypto from "crypto";
+import { ROLLING_ORDER } from "../src/gateway/context";
 import { LabTopology } from "./topology";
 
 /** The lab's account and role name (never a real one). */
@@ -54,12 +55,14 @@ export function standinState(topology: LabTopology): StandinState {
     routeTables: Object.fromEntries(
       topology.routeTableIds.map((id, i) => [id, ROUTE_TABLE_BASE + i]),
     ),
-    // The routes as Pulumi creates them: at the standby's (gateway 1's) ENI. A route mover never
-    // creates a route it has not seen exist (docs/route-mover.md), so the lab starts with them.
+    // Pulumi creates the routes, at the ENI of the gateway configured first (docs/pulumi.md, "The
+    // first route target"); the route movers never create a route they have not seen exist
     routes: Object.fromEntries(
-      topology.routeTableIds.map((table) => [
-        table,
-        Object.fromEntries(topology.siteCidrs.map((cidr) => [cidr, topology.gateways[1].eni])),
+      topology.routeTableIds.map((id) => [
+        id,
+        Object.fromEntries(
+          topology.siteCidrs.map((c) => [c, topology.gateways[ROLLING_ORDER[0]].eni]),
+        ),
       ]),
     ),
     gateways: topology.gateways.map((g) => ({

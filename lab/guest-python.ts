@@ -1,11 +1,13 @@
 /**
- * The part of Debian's Python the guest needs to run the EC2/IMDS stand-in (lab/aws-standin/): the
- * interpreter and only the standard-library files the stand-in imports, found by asking Debian's own
+ * The part of Debian's Python the guest needs to run the EC2/IMDS stand-in (lab/aws-standin/) and
+ * the gateways' resident route mover (src/gateway/route-mover.py): the interpreter and only the
+ * standard-library files they import, found by asking Debian's own
  * python3.11 which files those imports load (not the whole of libpython3.11-stdlib: it would triple
  * the initramfs).
  */
 
 import * as path from "path";
+import { ROUTE_MOVER_SOURCE } from "../src/gateway/route-mover";
 import { run } from "./shell";
 
 /** Debian 12's interpreter (python3-minimal); not whatever `python3` is first on PATH. */
@@ -27,19 +29,24 @@ export const LAZY_IMPORTS = ["_strptime", "shutil", "encodings.idna"];
  */
 const LIST_FILES = String.raw`
 import importlib.util, os, sys
-spec = importlib.util.spec_from_file_location("standin", sys.argv[1])
-module = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(module)
+scripts = sys.argv[1].split(":")
+for i, script in enumerate(scripts):
+    spec = importlib.util.spec_from_file_location(f"script{i}", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
 for name in sys.argv[2:]:
     __import__(name)
 files = {getattr(m, "__file__", None) for m in list(sys.modules.values())}
 files.add(os.__file__)
-print("\n".join(sorted(f for f in files if f and f != sys.argv[1])))
+print("\n".join(sorted(f for f in files if f and f not in scripts)))
 `;
 
 /** Absolute paths of the standard-library files (.py and extension modules) the stand-in loads. */
-export function standinPythonFiles(python = GUEST_PYTHON, script = STANDIN_SCRIPT): string[] {
-  const out = run(python, ["-B", "-I", "-S", "-c", LIST_FILES, script, ...LAZY_IMPORTS]);
+export function standinPythonFiles(
+  python = GUEST_PYTHON,
+  scripts: readonly string[] = [STANDIN_SCRIPT, ROUTE_MOVER_SOURCE],
+): string[] {
+  const out = run(python, ["-B", "-I", "-S", "-c", LIST_FILES, scripts.join(":"), ...LAZY_IMPORTS]);
   const files = out.split("\n").filter(Boolean);
   const outside = files.filter((f) => !f.startsWith("/usr/lib/python3"));
   if (outside.length > 0)

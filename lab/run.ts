@@ -22,7 +22,8 @@ import { buildReport, formatReport, LabContext, LabReport } from "./report";
 import { emptyResults, GuestResults, takeConsoleLine } from "./results";
 import { keepaliveDetectionBoundMs, parseRtxIntent } from "./rtx-intent";
 import { loadAndRender } from "./stack";
-import { timelineSvg } from "./timeline-svg";
+import { FailoverTimeline } from "./failover-timeline";
+import { failoverPhases, timelineSvg } from "./timeline-svg";
 import { planTopology } from "./topology";
 
 const REPO = path.resolve(__dirname, "..");
@@ -188,6 +189,13 @@ const TIMELINES: [tag: string, title: string, event: string][] = [
   ["splitBrain", "Split brain: VRRP blocked between the gateways, both tunnels up", "VRRP blocked"],
 ];
 
+/** The measured timeline of a failover scenario, if the report has one. */
+function timelineOf(report: LabReport, tag: string): FailoverTimeline | undefined {
+  return tag === "gatewayCrash" || tag === "tunnelFailure"
+    ? report.failover[tag].timeline
+    : undefined;
+}
+
 /** One SVG per scenario next to the JSON report (BASE-<scenario>.svg); returns the files. */
 function writeTimelines(
   results: GuestResults | undefined,
@@ -205,6 +213,9 @@ function writeTimelines(
       subtitle: `lab under QEMU TCG: probes every 100 ms each way, counted where they arrive`,
       eventAt: Number.isFinite(eventAt) ? eventAt : undefined,
       eventLabel: event,
+      phases: timelineOf(report, tag)
+        ? failoverPhases(timelineOf(report, tag) as FailoverTimeline)
+        : [],
       rows: (["vpcToSite", "siteToVpc"] as const).map((d) => ({
         label: d === "vpcToSite" ? "VPC → site" : "site → VPC",
         sent: probes[d].sent ?? 0,

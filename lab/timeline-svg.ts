@@ -4,6 +4,7 @@
  * from the probe captures the lab already has (tcpdump -tt arrival times).
  */
 
+import { FailoverTimeline } from "./failover-timeline";
 import { PROBE_INTERVAL_MS } from "./report";
 import { ProbeArrival } from "./probes";
 
@@ -20,12 +21,47 @@ export interface TimelineInput {
   eventAt?: number;
   eventLabel: string;
   rows: readonly TimelineRow[];
+  /** Where the first row's outage went (epoch s), drawn as a band under it. */
+  phases?: readonly Phase[];
+}
+
+export interface Phase {
+  label: string;
+  from: number;
+  to: number;
+}
+
+const PHASE_COLOURS = ["#8e24aa", "#fb8c00", "#43a047", "#1e88e5"];
+
+/**
+ * The failover's phases from its timeline (ms after the last probe across): detection (to the
+ * prober's down, or for a crash to the standby's MASTER, VRRP's adverts missed), takeover (the
+ * primary's FAULT or the prober's down to the standby's MASTER), first request (MASTER to the
+ * stand-in reading the first route request), route moved (to the last route answered).
+ */
+export function failoverPhases(t: FailoverTimeline): Phase[] {
+  const at = (ms: number) => t.lastCrossingAt + ms / 1000;
+  const start = Math.max(0, t.eventMs);
+  const phases: Phase[] = [];
+  const add = (label: string, from?: number, to?: number) => {
+    if (from !== undefined && to !== undefined && to >= from)
+      phases.push({ label, from: at(from), to: at(to) });
+  };
+  if (t.proberDownMs !== undefined) {
+    add("detection", start, t.proberDownMs);
+    add("takeover", t.proberDownMs, t.peerMasterMs);
+  } else {
+    add("detection + takeover", Math.min(start, t.peerMasterMs ?? start), t.peerMasterMs);
+  }
+  add("first request", t.peerMasterMs, t.firstRequestReadMs);
+  add("route moved", t.firstRequestReadMs, t.lastAnsweredMs ?? t.firstAnsweredMs);
+  return phases;
 }
 
 const WIDTH = 960;
 const LEFT = 110;
 const RIGHT = 30;
-const ROW_HEIGHT = 70;
+const ROW_HEIGHT = 90;
 const TOP = 84;
 
 function esc(text: string): string {
@@ -48,6 +84,19 @@ export function outageSpans(
     spans.push([last.time, last.time + (row.sent - last.seq) * intervalS]);
   }
   return spans;
+}
+
+/** The phases as coloured segments on one band, each with its label and length under it. */
+function phaseBand(phases: readonly Phase[], x: (t: number) => number, y: number): string[] {
+  return phases.flatMap((p, i) => {
+    const [from, to] = [x(p.from), x(p.to)];
+    const ms = Math.round((p.to - p.from) * 1000);
+    const colour = PHASE_COLOURS[i % PHASE_COLOURS.length];
+    return [
+      `<rect class="phase" x="${from.toFixed(1)}" y="${y}" width="${Math.max(1, to - from).toFixed(1)}" height="6" fill="${colour}"/>`,
+      `<text x="${from.toFixed(1)}" y="${y + 18 + (i % 2) * 12}" fill="${colour}" font-size="10">${esc(p.label)} ${ms} ms</text>`,
+    ];
+  });
 }
 
 export function timelineSvg(input: TimelineInput): string {
@@ -87,6 +136,7 @@ export function timelineSvg(input: TimelineInput): string {
       const px = x(a.time).toFixed(1);
       parts.push(`<line x1="${px}" y1="${y - 14}" x2="${px}" y2="${y + 14}" stroke="#1e88e5"/>`);
     }
+    if (i === 0) parts.push(...phaseBand(input.phases ?? [], x, y + 17));
   });
   if (input.eventAt !== undefined) {
     const px = x(input.eventAt).toFixed(1);

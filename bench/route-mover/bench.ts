@@ -10,8 +10,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { StackConfig } from "../../src/config/types";
-import { PATHS } from "../../src/gateway/paths";
-import { renderGateway } from "../../src/gateway/render";
+import { gatewayContext } from "../../src/gateway/context";
+import { renderNotifyScript } from "./forking-mover";
+import { residentRows } from "./resident";
 import { ec2Hostname, makeTlsFiles } from "../../lab/tls";
 import { credentialsOf, REGION, STANDIN, standinGateway } from "../../test/support/aws-standin";
 import { exampleConfig } from "../../test/support/stacks";
@@ -26,10 +27,12 @@ interface Options {
   json?: string;
   skipCli: boolean;
   skipThrottle: boolean;
+  /** How long the resident mover is watched idle for its CPU use, s. */
+  idleS: number;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { runs: 5, latencyMs: 20, skipCli: false, skipThrottle: false };
+  const o: Options = { runs: 5, latencyMs: 20, skipCli: false, skipThrottle: false, idleS: 30 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--runs") o.runs = Number(argv[++i]);
@@ -37,6 +40,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === "--json") o.json = argv[++i];
     else if (a === "--skip-cli") o.skipCli = true;
     else if (a === "--skip-throttle") o.skipThrottle = true;
+    else if (a === "--idle-s") o.idleS = Number(argv[++i]);
     else throw new Error(`unknown argument ${a}`);
   }
   return o;
@@ -46,16 +50,21 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), "vig-bench-"));
 const tls = makeTlsFiles(work, ec2Hostname(REGION));
 const table = (n: number) => `rtb-0${n.toString(16).padStart(8, "0")}`;
 
-/** The native example stack with these route tables and site CIDRs: tables x CIDRs routes. */
-function notifyScript(name: string, tables: string[], cidrs: string[]): string {
+/** gw-a of the native example stack with these route tables and site CIDRs: tables x CIDRs routes. */
+function caseContext(tables: string[], cidrs: string[]) {
   const base = exampleConfig("native");
   const config: StackConfig = {
     ...base,
     vpc: { ...base.vpc, routeTableIds: tables },
     site: { ...base.site, cidrs },
   };
+  return gatewayContext(config, 0);
+}
+
+/** BEFORE: the forking notify script for these routes. */
+function notifyScript(name: string, tables: string[], cidrs: string[]): string {
   const file = path.join(work, `${name}.sh`);
-  fs.writeFileSync(file, renderGateway(config, 0).files[PATHS.notifyScript], { mode: 0o755 });
+  fs.writeFileSync(file, renderNotifyScript(caseContext(tables, cidrs)), { mode: 0o755 });
   return file;
 }
 
@@ -156,6 +165,8 @@ interface Sample {
 const MOVER_ENV = {
   PATH: "/usr/sbin:/usr/bin:/sbin:/bin",
   CURL_CA_BUNDLE: tls.ca,
+  // the resident mover's OpenSSL reads the same CA
+  SSL_CERT_FILE: tls.ca,
 };
 function cliEnv(): NodeJS.ProcessEnv {
   const c = credentialsOf("gw-a");
@@ -367,7 +378,9 @@ function machine() {
     kernel: os.release(),
     curl: version("curl", ["--version"]),
     bash: version("bash", ["--version"]),
-    aws: spawnSync(AWS, ["--version"], { encoding: "utf8" }).stdout.trim(),
+    // absent with --skip-cli on a host without the CLI
+    aws: (spawnSync(AWS, ["--version"], { encoding: "utf8" }).stdout ?? "").trim(),
+    python3: version("python3", ["--version"]),
   };
 }
 
@@ -384,6 +397,15 @@ async function main() {
   await roomy.start();
   try {
     result.cost = await costRows(o);
+    // the same cases with the resident mover, against the same stand-in, in the same run
+    result.resident = await residentRows(
+      work,
+      MOVER_ENV,
+      CASES.map((c) => ({ routes: c.routes, context: caseContext(c.tables, c.cidrs) })),
+      () => roomy.calls(),
+      o.runs,
+      o.idleS,
+    );
   } finally {
     roomy.stop();
   }
@@ -416,6 +438,18 @@ function print(result: Record<string, unknown>): void {
   ];
   console.log(`| ${head.join(" | ")} |\n|${head.map(() => " --- |").join("")}`);
   for (const r of cost) console.log(`| ${head.map((h) => r[h]).join(" | ")} |`);
+  const resident = (result.resident ?? []) as Record<string, string | number>[];
+  const after = [
+    "routes",
+    "wallS",
+    "processesStarted",
+    "forks",
+    "rssIdleMiB",
+    "bytesAdded",
+    "idleCpuPercent",
+  ];
+  console.log(`\nresident mover\n| ${after.join(" | ")} |\n|${after.map(() => " --- |").join("")}`);
+  for (const r of resident) console.log(`| ${after.map((h) => r[h]).join(" | ")} |`);
   console.log(JSON.stringify(result, null, 2));
 }
 

@@ -5,7 +5,7 @@
 # to 127.0.0.1 through a hosts file bind-mounted there, so the rendered script and the CLI run
 # unchanged, without any wrapper. See docs/route-mover.md for what is measured and how.
 #
-# Usage: bench/route-mover/run.sh [--runs N] [--latency-ms MS] [--json FILE] [--skip-cli] [--skip-throttle]
+# Usage: bench/route-mover/run.sh [--runs N] [--latency-ms MS] [--json FILE] [--skip-cli] [--skip-throttle] [--idle-s S]
 # Needs: root (or unprivileged user namespaces), node + `npm ci`, python3, curl, util-linux (unshare,
 # flock, logger), iproute2, strace, GNU time, openssl, and the aws CLI v2 (`apt-get install awscli`
 # on Debian 12) unless --skip-cli.

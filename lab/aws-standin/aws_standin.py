@@ -19,7 +19,8 @@ temporary credentials (AccessKeyId, SecretAccessKey, Token, Expiration) the EC2 
 --credential-ttl seconds (6 h by default, as role credentials do) and, like IMDS, it hands out new ones
 before the old expire (5 minutes before, or half the lifetime when that is shorter); EC2 refuses expired
 ones with 400 RequestExpired "Request has expired.", the answer EC2 gives on expired role credentials.
-The stand-in's clock can be moved on (a line "advance SECONDS" on stdin, answered "ok") to let time pass.
+The stand-in's clock can be moved on (a line "advance SECONDS" on stdin, answered "ok") to let time pass,
+and a route changed as the console would ("route TABLE CIDR ENI", or "-" for none; answered "ok").
 
 Every EC2 call is one JSON line in --log (caller, action, route, outcome, whether a route target changed,
 when its request had been read: received, and when it was answered: t).
@@ -662,6 +663,15 @@ def main():
         words = line.split()
         if words[:1] == ["advance"] and len(words) == 2:
             standin.advance(float(words[1]))
+            print("ok", flush=True)
+        elif words[:1] == ["route"] and len(words) == 4:
+            # "route TABLE CIDR ENI|-": a change made outside the gateways (the console, Pulumi)
+            with standin.vpc.lock:
+                if words[3] == "-":
+                    standin.vpc.routes[words[1]].pop(words[2], None)
+                else:
+                    standin.vpc.routes[words[1]][words[2]] = words[3]
+                standin.vpc._project(words[1], words[2])
             print("ok", flush=True)
     threading.Event().wait()
 

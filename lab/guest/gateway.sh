@@ -82,14 +82,22 @@ gw_boot() {
   fi
   for s in "${SERVICES[@]}"; do
     echo "== service: $s" >> "/lab/log/$g/boot.log"
-    gx "$g" bash -c "$s" >> "/lab/log/$g/services.log" 2>&1 &
+    gx "$g" bash -c "$s" 2>&1 | stamp >> "/lab/log/$g/services.log" &
   done
+  # keepalived's drop-in: After= the route mover, which is started (Type=notify) once its FIFO is open
+  wait_for 20 test -p "/lab/hosts/$g$MOVER_FIFO" || warn "$g: the route mover's FIFO is not there after 20 s"
   gw_start_keepalived "$g"
-  # the drop-in's ExecStartPost (the route mover's --warm), as systemd runs it once keepalived runs
   for s in "${KEEPALIVED_POST[@]}"; do
     echo "== keepalived ExecStartPost: $s" >> "/lab/log/$g/boot.log"
     gx "$g" bash -c "$s" >> "/lab/log/$g/services.log" 2>&1 &
   done
+}
+
+# gw_mover_pid NAME: the route mover's pid (it keeps it in its lock file), empty when none runs.
+gw_mover_pid() {
+  local p
+  p=$(head -n 1 "/lab/hosts/$1$MOVER_LOCK" 2>/dev/null)
+  [ -n "$p" ] && kill -0 "$p" 2>/dev/null && echo "$p"
 }
 
 # gw_is_master NAME: keepalived holds VRRP's placeholder address on NAME (it is master).
@@ -101,11 +109,14 @@ gw_reply_dev() {
   ip -n "$1" route get "$RTX_LAN" from "${GW_IP[$1]}" | sed -n 's/.* dev \([^ ]*\).*/\1/p' | head -1
 }
 
-# gw_crash NAME: the instance stops dead: every process killed, every link down, nothing said.
+# gw_crash NAME: the instance stops dead: every process killed, every link down, nothing said. The
+# links go down in one `ip -batch` process: a crashed instance costs its peer no CPU, and under TCG
+# one `ip` process per link would compete with the peer's takeover for the guest's vCPUs.
 gw_crash() {
-  local g=$1 p l
+  local g=$1 p
   for p in $(ip netns pids "$g"); do kill -9 "$p" 2>/dev/null; done
-  for l in $(ip -n "$g" -o link show | awk -F': ' '{print $2}' | cut -d@ -f1); do ip -n "$g" link set "$l" down; done
+  ip -n "$g" -o link show | awk -F': ' '{ split($2, l, "@"); print "link set " l[1] " down" }' |
+    ip -n "$g" -batch - 2>/dev/null
 }
 
 # gw_power_off NAME: what is left of a crashed instance goes away (its ENI link with it).

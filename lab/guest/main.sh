@@ -33,14 +33,18 @@ steady_on() {
     n vpc-host ping -n -q -c 1 -W 1 "$SITE_HOST_IP" >/dev/null && n site-host ping -n -q -c 1 -W 1 "$VPC_HOST_IP" >/dev/null
 }
 
-# run_oneshots PREFIX: every timer-driven oneshot once on each gateway, its exit code as PREFIX.GW.I.rc.
+# run_oneshots PREFIX: every timer-driven oneshot once on each gateway, and a re-assert asked of its
+# route mover (ExecReload), the exit codes as PREFIX.GW.I.rc and PREFIX.GW.reassert.rc.
 run_oneshots() {
   local g i
   for g in "${GW_NAMES[@]}"; do
     for i in "${!EXTRA_ONESHOTS[@]}"; do
       gx "$g" bash -c "${EXTRA_ONESHOTS[$i]}" >> "/lab/log/$g/oneshot.log" 2>&1; value "$1.$g.$i.rc" $?
     done
+    gx "$g" bash -c "$MOVER_RELOAD" >> "/lab/log/$g/oneshot.log" 2>&1; value "$1.$g.reassert.rc" $?
   done
+  # the re-asserts run in the movers: give them a round trip to EC2
+  sleep 2
 }
 
 report_state() {
@@ -48,6 +52,19 @@ report_state() {
   value "$tag.activeAfter" "$(vpc_route_gateway 100)"
   value "$tag.rtxTunnelAfter" "$(rtx_active_tunnel "${VPC_CIDRS[0]}")"
   for t in "${!ROUTE_TABLE_IDS[@]}"; do value "$tag.routeTable.${ROUTE_TABLE_IDS[$t]}" "$(vpc_route_gateway $((100 + t)))"; done
+}
+
+# cut_tunnel GATEWAY: the IPv6 path to GATEWAY drops at the IPv6 router (table lab-cut).
+cut_tunnel() {
+  n v6-router nft -f - <<NFT
+table inet lab-cut {
+  chain forward {
+    type filter hook forward priority 0; policy accept;
+    ip6 daddr ${GW_TUNNEL_ADDR[$1]} drop
+    ip6 saddr ${GW_TUNNEL_ADDR[$1]} drop
+  }
+}
+NFT
 }
 
 PRIMARY=${GW_NAMES[0]}
@@ -75,8 +92,7 @@ else
 fi
 report_state initial
 # The timers' first runs (OnBootSec=60 s; the lab reaches its first failover about a minute after the
-# gateways boot): the re-assert run fills the route mover's cache of identity and credentials, as on a
-# gateway, when the keepalived drop-in's --warm timed out under the emulator's boot-time load.
+# gateways boot), and a re-assert of each route mover.
 progress "the timers' first runs on both gateways (OnBootSec)"
 run_oneshots bootTimers
 for g in "${GW_NAMES[@]}"; do value "policy.$g.replyDev" "$(gw_reply_dev "$g")"; done
@@ -92,15 +108,7 @@ progress "tunnel-only failure: the IPv6 path to $PRIMARY drops at the IPv6 route
 probes_start tunnelFailure
 sleep 2
 value tunnelFailure.eventAt "$(now)"
-n v6-router nft -f - <<NFT
-table inet lab-cut {
-  chain forward {
-    type filter hook forward priority 0; policy accept;
-    ip6 daddr ${GW_TUNNEL_ADDR[$PRIMARY]} drop
-    ip6 saddr ${GW_TUNNEL_ADDR[$PRIMARY]} drop
-  }
-}
-NFT
+cut_tunnel "$PRIMARY"
 sleep "$POST_FAILURE_S"
 probes_stop tunnelFailure
 report_state tunnelFailure
@@ -144,6 +152,28 @@ fi
 sleep 2
 probes_stop failbackReboot
 report_state failbackReboot
+
+progress "route mover death: $STANDBY's mover killed (SIGKILL), then $PRIMARY's tunnel cut at once"
+steady_on "$PRIMARY" "$PRIMARY_TUNNEL" || wait_for 30 steady_on "$PRIMARY" "$PRIMARY_TUNNEL"
+probes_start moverDeath
+sleep 2
+old=$(gw_mover_pid "$STANDBY")
+value moverDeath.eventAt "$(now)"
+t0=$(now)
+kill -9 "$old"
+cut_tunnel "$PRIMARY"
+# the unit's Restart=always: a new mover, its lock taken and its pid written
+until p=$(gw_mover_pid "$STANDBY") && [ -n "$p" ] && [ "$p" != "$old" ]; do
+  (( $(elapsed_ms "$t0") > 10000 )) && break
+  sleep 0.02
+done
+[ -n "${p:-}" ] && [ "$p" != "$old" ] && value moverDeath.restartMs "$(elapsed_ms "$t0")"
+sleep "$POST_FAILURE_S"
+probes_stop moverDeath
+report_state moverDeath
+value moverDeath.endAt "$(now)"
+n v6-router nft delete table inet lab-cut
+wait_for 30 steady_on "$PRIMARY" "$PRIMARY_TUNNEL" || warn "no failback to $PRIMARY after the mover death scenario"
 
 progress "split brain: VRRP dropped in the VPC fabric for ${SPLIT_DURATION_S} s, both tunnels up, the re-assert timer every ${SPLIT_TIMER_PERIOD_S} s on both gateways"
 split_brain

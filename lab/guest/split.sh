@@ -1,14 +1,14 @@
 #!/usr/bin/bash
 # Split brain: VRRP between the gateways is dropped in the VPC fabric (vpc-router) while both
 # tunnels stay up, so each gateway believes its peer dead and is master. The rendered route mover
-# must not flap the routes between them: the standby's notify moves each route once, and the
-# re-assert timer, run here on both gateways every SPLIT_TIMER_PERIOD_S (the rendered timer's
-# period is 30 s), must leave routes on the peer alone while master. The host counts the moves per
-# route from the stand-in's call log (aws-calls.jsonl) between splitBrain.eventAt and .healAt.
+# must not flap the routes between them: the standby's takeover moves each route once, and the
+# re-assert, asked of both gateways' route movers here every SPLIT_TIMER_PERIOD_S (their own period
+# is 30 s) by the unit's ExecReload (SIGUSR1), must leave routes on the peer alone while master. The
+# host counts the moves per route from the stand-in's call log (aws-calls.jsonl) between
+# splitBrain.eventAt and .healAt.
 
-# timers_start: the re-assert timer's services (EXTRA_ONESHOTS) on every gateway, each run when the
-# previous one has ended plus the period, as OnUnitActiveSec does; every run is one line
-# "start end gateway rc" in /lab/log/timer-runs.log.
+# timers_start: a re-assert asked of every gateway's route mover every period; every request is one
+# line "start end gateway rc" in /lab/log/timer-runs.log.
 timers_start() {
   local g
   rm -f /tmp/timers.stop
@@ -22,12 +22,10 @@ timers_start() {
 timer_loop() {
   local g=$1 i start rc
   while [ ! -e /tmp/timers.stop ]; do
-    for i in "${!EXTRA_ONESHOTS[@]}"; do
-      start=$(now)
-      gx "$g" bash -c "${EXTRA_ONESHOTS[$i]}" >> "/lab/log/$g/oneshot.log" 2>&1
-      rc=$?
-      echo "$start $(now) $g $rc" >> /lab/log/timer-runs.log
-    done
+    start=$(now)
+    gx "$g" bash -c "$MOVER_RELOAD" >> "/lab/log/$g/oneshot.log" 2>&1
+    rc=$?
+    echo "$start $(now) $g $rc" >> /lab/log/timer-runs.log
     sleep "$SPLIT_TIMER_PERIOD_S"
   done
 }

@@ -9,6 +9,7 @@ import { GatewayContext } from "./context";
 import { LINKS, PATHS, UNITS } from "./paths";
 import { renderDnfMemory } from "./dnf-memory";
 import { renderKernelCheck, renderModuleCheck } from "./install-checks";
+import { LEGACY } from "./route-mover";
 import { fileOf, quote } from "./shell";
 
 export interface FileEntry {
@@ -73,8 +74,11 @@ export function renderInstallScript(c: GatewayContext, files: readonly FileEntry
       (f) => `write_file ${quote(f.path)} ${f.mode} <<'EOF'\n${base64Lines(f.content)}\nEOF`,
     ),
     "",
+    "# The forking route mover of earlier versions (notify scripts, re-assert timer) goes.",
+    `systemctl disable --now ${LEGACY.units.join(" ")} 2>/dev/null || true`,
+    `rm -f ${LEGACY.files.join(" ")}`,
     "systemctl daemon-reload",
-    `systemctl enable ${UNITS.tunnels} ${UNITS.prober} ${UNITS.keepalived} ${UNITS.reassertTimer} ${UNITS.metricsTimer}`,
+    `systemctl enable ${UNITS.tunnels} ${UNITS.prober} ${UNITS.routeMover} ${UNITS.keepalived} ${UNITS.metricsTimer}`,
     'was_changed() { local f; for f in "$@"; do [[ " ${changed[*]} " == *" $f "* ]] && return 0; done; return 1; }',
     "# networkd reads networkd.conf at start: restart it (if running) so it keeps our policy rules.",
     `if was_changed ${PATHS.networkdDropIn}; then systemctl try-restart systemd-networkd; fi`,
@@ -87,6 +91,12 @@ export function renderInstallScript(c: GatewayContext, files: readonly FileEntry
     "else",
     `  systemctl start ${UNITS.prober}`,
     "fi",
+    "# The route mover restarts when it changed: the new one reads the VRRP state and the FIFO.",
+    `if systemctl is-active --quiet ${UNITS.routeMover}; then`,
+    `  if was_changed ${PATHS.routeMoverScript} ${PATHS.routeMoverConfig} ${PATHS.routeMoverUnit}; then systemctl restart ${UNITS.routeMover}; fi`,
+    "else",
+    `  systemctl start ${UNITS.routeMover}`,
+    "fi",
     "# Reload, never restart, a running keepalived, and only when its configuration changed: a restart",
     "# leaves MASTER (a priority-0 advert), so the peer takes the routes and this gateway, the",
     "# preferred one, takes them back: two failovers. A reload keeps the VRRP state.",
@@ -95,7 +105,7 @@ export function renderInstallScript(c: GatewayContext, files: readonly FileEntry
     "else",
     `  systemctl start ${UNITS.keepalived}`,
     "fi",
-    `systemctl start ${UNITS.reassertTimer} ${UNITS.metricsTimer}`,
+    `systemctl start ${UNITS.metricsTimer}`,
     'log "installed; changed files: ${changed[*]:-none}"',
     `ip -d link show ${LINKS.tunnel} >&2`,
   ]);
@@ -107,12 +117,12 @@ export function renderRemoveScript(c: GatewayContext, files: readonly FileEntry[
     `# vpc-ipip6-gateway: remove gateway ${c.name}'s configuration for site ${c.site}. Idempotent.`,
     "set -uo pipefail",
     'log() { echo "[vpc-ipip6-gateway] $*" >&2; }',
-    `systemctl disable --now ${UNITS.metricsTimer} ${UNITS.reassertTimer} ${UNITS.keepalived} ${UNITS.prober} 2>/dev/null || true`,
+    `systemctl disable --now ${UNITS.metricsTimer} ${UNITS.keepalived} ${UNITS.routeMover} ${UNITS.prober} 2>/dev/null || true`,
     `systemctl disable --now ${UNITS.tunnels} 2>/dev/null || true`,
     "# The unit's stop ran `down`; run it again in case the unit was never started.",
     `[ -x ${PATHS.tunnelsScript} ] && ${PATHS.tunnelsScript} down`,
     `rm -f ${files.map((f) => quote(f.path)).join(" ")}`,
-    `rm -rf ${PATHS.proberStateDir}`,
+    `rm -rf ${PATHS.proberStateDir} ${PATHS.routeMoverStateDir}`,
     `rmdir --ignore-fail-on-non-empty ${[PATHS.keepalivedDropIn, PATHS.nftables, PATHS.proberScript].map((p) => p.replace(/\/[^/]+$/, "")).join(" ")} 2>/dev/null || true`,
     "systemctl daemon-reload",
     "sysctl -q --system >/dev/null 2>&1 || true",

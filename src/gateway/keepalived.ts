@@ -1,8 +1,9 @@
-/** keepalived.conf and the script it runs on becoming master: the route move. */
+/** keepalived.conf: VRRP, the prober's track file, and the FIFO the route mover reads. */
 
 import { GatewayContext } from "./context";
 import { LINKS, PATHS } from "./paths";
 import { TRACK_FILE_NAME } from "./prober";
+import { vrrpFifoPath, vrrpInstanceName } from "./route-mover";
 import { fileOf } from "./shell";
 
 /**
@@ -12,6 +13,10 @@ import { fileOf } from "./shell";
  * writes 1, which hands mastership to the peer at once (keepalived sends a priority-0 advert when
  * it leaves MASTER). init_file makes a missing file read as down: keepalived treats an absent
  * file as 0, and a gateway whose prober has not judged the tunnel yet must not take the routes.
+ * keepalived runs no script on a transition: it writes one line to vrrp_notify_fifo, which it opens
+ * read-write and non-blocking (keepalived 2.2.7, lib/notify.c), and the resident route mover reads
+ * it (route-mover.ts). The mover creates the FIFO before keepalived starts, so keepalived never
+ * unlinks it on a stop.
  */
 export function renderKeepalivedConf(c: GatewayContext): string {
   const advert = (c.vrrp.advertIntervalMs / 1000).toFixed(2);
@@ -22,6 +27,7 @@ export function renderKeepalivedConf(c: GatewayContext): string {
     "  vrrp_version 3",
     "  enable_script_security",
     "  script_user root",
+    `  vrrp_notify_fifo ${vrrpFifoPath()}`,
     "}",
     "",
     "track_file vig_tunnel {",
@@ -30,7 +36,7 @@ export function renderKeepalivedConf(c: GatewayContext): string {
     "  init_file 1",
     "}",
     "",
-    `vrrp_instance vig_${c.site.replace(/-/g, "_")} {`,
+    `vrrp_instance ${vrrpInstanceName(c)} {`,
     "  state BACKUP",
     `  interface ${c.interfaceName}`,
     `  virtual_router_id ${c.vrrp.routerId}`,
@@ -46,9 +52,6 @@ export function renderKeepalivedConf(c: GatewayContext): string {
     "  track_file {",
     "    vig_tunnel",
     "  }",
-    `  notify_master "${PATHS.notifyScript}"`,
-    // Every state change, for status and CloudWatch history (vrrp-state.ts); runs after notify_master.
-    `  notify "${PATHS.vrrpNotifyScript}"`,
     "}",
   ]);
 }

@@ -4,8 +4,6 @@ export const PATHS = {
   tunnelsScript: "/usr/local/sbin/vpc-ipip6-gateway-tunnels",
   tunnelsUnit: "/etc/systemd/system/vpc-ipip6-gateway-tunnels.service",
   keepalivedDropIn: "/etc/systemd/system/keepalived.service.d/vpc-ipip6-gateway.conf",
-  reassertUnit: "/etc/systemd/system/vpc-ipip6-gateway-reassert.service",
-  reassertTimer: "/etc/systemd/system/vpc-ipip6-gateway-reassert.timer",
   sysctl: "/etc/sysctl.d/90-vpc-ipip6-gateway.conf",
   networkdDropIn: "/etc/systemd/networkd.conf.d/vpc-ipip6-gateway.conf",
   nftables: "/etc/vpc-ipip6-gateway/mss-clamp.nft",
@@ -14,9 +12,11 @@ export const PATHS = {
   proberUnit: "/etc/systemd/system/vpc-ipip6-gateway-prober.service",
   /** Runtime state: keepalived's track file and the prober's status file (docs/gateway-prober.md). */
   proberStateDir: "/run/vpc-ipip6-gateway",
-  notifyScript: "/usr/local/libexec/vpc-ipip6-gateway/notify-master",
-  /** keepalived's notify hook: records VRRP state for status, hands transitions to metrics. */
-  vrrpNotifyScript: "/usr/local/libexec/vpc-ipip6-gateway/vrrp-notify",
+  /** The resident route mover (route-mover.ts), its configuration, unit and persistent state. */
+  routeMoverScript: "/usr/local/libexec/vpc-ipip6-gateway/route-mover",
+  routeMoverConfig: "/etc/vpc-ipip6-gateway/route-mover.json",
+  routeMoverUnit: "/etc/systemd/system/vpc-ipip6-gateway-route-mover.service",
+  routeMoverStateDir: "/var/lib/vpc-ipip6-gateway",
   /** The CloudWatch publisher (docs/operations.md, "Metrics and alarms"), and its timer. */
   metricsScript: "/usr/local/libexec/vpc-ipip6-gateway/metrics",
   metricsUnit: "/etc/systemd/system/vpc-ipip6-gateway-metrics.service",
@@ -26,8 +26,7 @@ export const PATHS = {
 export const UNITS = {
   tunnels: "vpc-ipip6-gateway-tunnels.service",
   prober: "vpc-ipip6-gateway-prober.service",
-  reassertService: "vpc-ipip6-gateway-reassert.service",
-  reassertTimer: "vpc-ipip6-gateway-reassert.timer",
+  routeMover: "vpc-ipip6-gateway-route-mover.service",
   keepalived: "keepalived.service",
   metricsTimer: "vpc-ipip6-gateway-metrics.timer",
 } as const;
@@ -41,7 +40,5 @@ export const LINKS = {
 
 export const NFT_TABLE = "vpc_ipip6_gateway";
 export const LOG_TAG = "vpc-ipip6-gateway";
-/** What the route mover keeps across restarts: the routes it has seen exist (docs/route-mover.md). */
-export const STATE_DIR = "/var/lib/vpc-ipip6-gateway";
-/** Runtime state of the route mover (lock, peer ENI, per-run work files): tmpfs, 0700. */
+/** Runtime state of the route mover (its lock, keepalived's FIFO, the VRRP record): tmpfs. */
 export const RUN_DIR = "/run/vpc-ipip6-gateway";

@@ -7,20 +7,17 @@ import { renderHealthWaitScript } from "./install-checks";
 import { FileEntry, renderInstallScript, renderRemoveScript } from "./install-script";
 import { renderKeepalivedConf } from "./keepalived";
 import { renderMetricsScript, renderMetricsTimer, renderMetricsUnit } from "./metrics-script";
-import { renderNotifyScript } from "./route-mover";
+import { renderRouteMover, renderRouteMoverConfig, renderRouteMoverUnit } from "./route-mover";
 import { PATHS } from "./paths";
 import { renderNetworkdDropIn } from "./policy-rules";
 import { renderProberScript, renderProberUnit } from "./prober";
 import {
   renderKeepalivedDropIn,
   renderNftables,
-  renderReassertTimer,
-  renderReassertUnit,
   renderSysctl,
   renderTunnelsUnit,
 } from "./system-files";
 import { renderTunnelsScript } from "./tunnels-script";
-import { renderVrrpNotifyScript } from "./vrrp-state";
 
 export function renderGateway(config: StackConfig, index: number): RenderedGateway {
   const c = gatewayContext(config, index);
@@ -32,12 +29,11 @@ export function renderGateway(config: StackConfig, index: number): RenderedGatew
     { path: PATHS.tunnelsUnit, mode: "0644", content: renderTunnelsUnit(c) },
     { path: PATHS.proberScript, mode: "0755", content: renderProberScript(c) },
     { path: PATHS.proberUnit, mode: "0644", content: renderProberUnit(c) },
-    { path: PATHS.notifyScript, mode: "0755", content: renderNotifyScript(c) },
+    { path: PATHS.routeMoverScript, mode: "0755", content: renderRouteMover() },
+    { path: PATHS.routeMoverConfig, mode: "0644", content: renderRouteMoverConfig(c) },
+    { path: PATHS.routeMoverUnit, mode: "0644", content: renderRouteMoverUnit(c) },
     { path: PATHS.keepalivedConf, mode: "0640", content: renderKeepalivedConf(c) },
     { path: PATHS.keepalivedDropIn, mode: "0644", content: renderKeepalivedDropIn() },
-    { path: PATHS.reassertUnit, mode: "0644", content: renderReassertUnit(c) },
-    { path: PATHS.reassertTimer, mode: "0644", content: renderReassertTimer(c) },
-    { path: PATHS.vrrpNotifyScript, mode: "0755", content: renderVrrpNotifyScript(c) },
     { path: PATHS.metricsScript, mode: "0755", content: renderMetricsScript(c) },
     { path: PATHS.metricsUnit, mode: "0644", content: renderMetricsUnit(c) },
     { path: PATHS.metricsTimer, mode: "0644", content: renderMetricsTimer(c) },

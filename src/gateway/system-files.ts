@@ -83,48 +83,17 @@ export function renderTunnelsUnit(c: GatewayContext): string {
 }
 
 /**
- * keepalived needs the tunnel and its prober (their track file) and must come back if it dies.
- * Once it runs, the route mover fills its cache (identity, credentials) so that a failover reads
- * nothing from IMDS; "-": a failure there must not stop keepalived (the mover reads IMDS itself).
+ * keepalived needs the tunnel and its prober (their track file) and the route mover (the FIFO it
+ * writes transitions to, created by the mover), and must come back if it dies.
  */
 export function renderKeepalivedDropIn(): string {
   return fileOf([
     "[Unit]",
-    `Wants=${UNITS.tunnels} ${UNITS.prober}`,
-    `After=${UNITS.tunnels} ${UNITS.prober}`,
+    `Wants=${UNITS.tunnels} ${UNITS.prober} ${UNITS.routeMover}`,
+    `After=${UNITS.tunnels} ${UNITS.prober} ${UNITS.routeMover}`,
     "",
     "[Service]",
     "Restart=always",
     "RestartSec=1",
-    `ExecStartPost=-${PATHS.notifyScript} --warm`,
-  ]);
-}
-
-export function renderReassertUnit(c: GatewayContext): string {
-  return fileOf([
-    "[Unit]",
-    `Description=vpc-ipip6-gateway: keep site ${c.site}'s routes on this pair, no flapping`,
-    "",
-    "[Service]",
-    "Type=oneshot",
-    `ExecStart=${PATHS.notifyScript} --reassert`,
-  ]);
-}
-
-/**
- * Every 30 s: the master repairs drift (a route missing, blackholed or off this pair), the other
- * hands back routes still on its ENI (see the notify script's header).
- */
-export function renderReassertTimer(c: GatewayContext): string {
-  return fileOf([
-    "[Unit]",
-    `Description=vpc-ipip6-gateway: re-assert site ${c.site}'s routes while master`,
-    "",
-    "[Timer]",
-    "OnBootSec=60",
-    "OnUnitActiveSec=30",
-    "",
-    "[Install]",
-    "WantedBy=timers.target",
   ]);
 }

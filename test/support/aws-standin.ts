@@ -164,6 +164,15 @@ export class AwsStandin {
     await answered;
   }
 
+  /** Changes a route as the console would (eni "-": deletes it), behind the gateways' backs. */
+  async setRoute(table: string, cidr: string, eni: string): Promise<void> {
+    const answered = new Promise<void>((resolve) =>
+      this.child?.stdout?.once("data", () => resolve()),
+    );
+    this.child?.stdin?.write(`route ${table} ${cidr} ${eni}\n`);
+    await answered;
+  }
+
   private logged(): Record<string, unknown>[] {
     if (!fs.existsSync(this.logFile)) return [];
     return fs

@@ -80,7 +80,7 @@ describe("gateway rendering", () => {
     assert.match(a, /priority 200/);
     assert.match(b, /priority 100/);
     assert.match(a, /interface ens5/);
-    assert.match(a, /notify_master "\/usr\/local\/libexec\/vpc-ipip6-gateway\/notify-master"/);
+    assert.match(a, /vrrp_notify_fifo \/run\/vpc-ipip6-gateway\/vrrp\.fifo/);
     const sameRouterId = (conf: string) => /virtual_router_id (\d+)/.exec(conf)?.[1];
     assert.equal(sameRouterId(a), sameRouterId(b));
   });
@@ -119,30 +119,43 @@ describe("gateway rendering", () => {
     assert.doesNotMatch(install, /systemctl (restart|reload-or-restart) keepalived/);
   });
 
-  it("moves every managed route for every site CIDR with IMDSv2, retries and a log", () => {
-    const notify = gwA.files[PATHS.notifyScript];
-    assert.match(notify, /^ROUTE_TABLES=\(rtb-0aaa1111 rtb-0bbb2222\)$/m);
-    assert.match(notify, /^SITE_CIDRS=\(192\.168\.10\.0\/24\)$/m);
-    assert.match(notify, /X-aws-ec2-metadata-token-ttl-seconds/);
-    assert.match(notify, /curl -s --no-progress-meter --parallel --parallel-max 50 -K -/);
-    assert.match(notify, /aws-sigv4 = "aws:amz:%s:ec2"/);
-    assert.match(notify, /Use CreateRoute instead/);
-    assert.doesNotMatch(notify, /\baws ec2\b/, "no aws CLI on the failover path");
-    assert.match(notify, /flock 9/);
-    assert.match(notify, /^LOG_TAG=vpc-ipip6-gateway$/m);
-    assert.match(notify, /exec logger -t "\$LOG_TAG"/);
+  it("runs a resident route mover: keepalived's FIFO, no notify script, the routes in its config", () => {
+    const conf = gwA.files[PATHS.keepalivedConf];
+    assert.match(conf, /^ {2}vrrp_notify_fifo \/run\/vpc-ipip6-gateway\/vrrp\.fifo$/m);
+    assert.doesNotMatch(conf, /notify_master|^\s*notify\s/m);
+    const config = JSON.parse(gwA.files[PATHS.routeMoverConfig]) as Record<string, unknown>;
+    assert.deepEqual(config.routeTables, ["rtb-0aaa1111", "rtb-0bbb2222"]);
+    assert.deepEqual(config.siteCidrs, ["192.168.10.0/24"]);
+    assert.equal(config.instance, /vrrp_instance (\S+) \{/.exec(conf)?.[1]);
+    const unit = gwA.files[PATHS.routeMoverUnit];
+    assert.match(
+      unit,
+      /^ExecStart=\/usr\/bin\/python3 -I -S \/usr\/local\/libexec\/vpc-ipip6-gateway\/route-mover \/etc\/vpc-ipip6-gateway\/route-mover\.json$/m,
+    );
+    assert.match(unit, /^Restart=always$/m);
+    assert.match(unit, /^RestartSec=200ms$/m);
+    assert.match(unit, /^StartLimitIntervalSec=0$/m);
+    assert.match(unit, /^StateDirectory=vpc-ipip6-gateway$/m);
+    assert.match(gwA.files[PATHS.routeMoverScript], /^#!\/usr\/bin\/python3\n/);
   });
 
-  it("keepalived's start warms the route mover's cache, and a failure there does not stop keepalived", () => {
-    assert.match(
-      gwA.files[PATHS.keepalivedDropIn],
-      /^ExecStartPost=-\/usr\/local\/libexec\/vpc-ipip6-gateway\/notify-master --warm$/m,
-    );
+  it("starts keepalived after the route mover, which creates the FIFO keepalived writes to", () => {
+    const dropIn = gwA.files[PATHS.keepalivedDropIn];
+    assert.match(dropIn, /^After=.* vpc-ipip6-gateway-route-mover\.service$/m);
+    assert.match(dropIn, /^Wants=.* vpc-ipip6-gateway-route-mover\.service$/m);
+    assert.doesNotMatch(dropIn, /ExecStartPost/);
+  });
+
+  it("the install removes the forking mover of earlier versions and restarts the mover only when it changed", () => {
+    const install = gwA.installScript;
+    assert.match(install, /systemctl disable --now vpc-ipip6-gateway-reassert\.timer/);
+    assert.match(install, /rm -f \/usr\/local\/libexec\/vpc-ipip6-gateway\/notify-master/);
+    assert.match(install, /then systemctl restart vpc-ipip6-gateway-route-mover\.service; fi/);
   });
 
   it("renders bash that parses", () => {
     for (const gateway of [gwA, gwB, renderGateway(native, 0)]) {
-      for (const path of [PATHS.tunnelsScript, PATHS.proberScript, PATHS.notifyScript]) {
+      for (const path of [PATHS.tunnelsScript, PATHS.proberScript]) {
         assert.equal(bashSyntaxOk(gateway.files[path]), "", `${gateway.name} ${path}`);
       }
       assert.equal(bashSyntaxOk(gateway.installScript), "", `${gateway.name} install`);

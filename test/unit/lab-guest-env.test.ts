@@ -1,7 +1,16 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "child_process";
 import * as path from "path";
-import { bindDirs, extraOneshotUnits, parseUnitExec, renderGuestEnv } from "../../lab/guest-env";
+import {
+  bindDirs,
+  extraOneshotUnits,
+  longRunningUnits,
+  parseUnitExec,
+  reloadCommand,
+  renderGuestEnv,
+  restartSeconds,
+  serviceCommand,
+} from "../../lab/guest-env";
 import { parseRtxIntent } from "../../lab/rtx-intent";
 import { loadAndRender } from "../../lab/stack";
 import { planTopology } from "../../lab/topology";
@@ -37,14 +46,32 @@ describe("lab: the guest's environment", () => {
     assert.deepEqual(extraOneshotUnits(files), ["/etc/systemd/system/x.service"]);
   });
 
+  it("runs a long-running unit as systemd would: restarted after RestartSec, ExecReload with its pid", () => {
+    const unit =
+      "[Service]\nType=notify\nExecStart=/usr/bin/python3 /x\nExecReload=/bin/kill -USR1 $MAINPID\nRestart=always\nRestartSec=200ms\n";
+    assert.deepEqual(longRunningUnits({ "/etc/systemd/system/m.service": unit }), [
+      "/etc/systemd/system/m.service",
+    ]);
+    assert.equal(restartSeconds(unit), 0.2);
+    assert.equal(restartSeconds("RestartSec=2\n"), 2);
+    assert.equal(restartSeconds(""), 0.1, "systemd's default");
+    assert.equal(serviceCommand(unit), "while :; do /usr/bin/python3 /x; sleep 0.2; done");
+    assert.equal(
+      serviceCommand(`${unit}Nice=-10\n`),
+      "while :; do nice -n -10 /usr/bin/python3 /x; sleep 0.2; done",
+    );
+    assert.equal(serviceCommand("[Service]\nExecStart=/y\n"), "/y", "no Restart=: once");
+    assert.equal(reloadCommand(unit, "/run/m.pid"), "/bin/kill -USR1 $(head -n 1 /run/m.pid)");
+  });
+
   it("renders bash that defines what the guest scripts read, from the stack and its RTX intent", () => {
     const { config, site } = loadAndRender(STACK);
     const env = renderGuestEnv(planTopology(config, site), parseRtxIntent(site.rtx.commands), site);
-    const script = `${env}\necho "$MODE|\${GW_IP[gw-b]}|\${RTX_TUNNEL_OF[gw-b]}|\${RTX_TUN_MTU[1]}|\${RTX_FO_DEST[0]}|\${RTX_FO_HOPS[0]}|$EXEC_START|\${RTX_STATIC_ROUTES[1]}|$RTX_DETECTION_MS|\${EXTRA_ONESHOTS[0]}|\${KEEPALIVED_POST[0]}|$EC2_HOST|$EC2_ENDPOINT_IP|$VRRP_ADDR|$VRRP_LINK"`;
+    const script = `${env}\necho "$MODE|\${GW_IP[gw-b]}|\${RTX_TUNNEL_OF[gw-b]}|\${RTX_TUN_MTU[1]}|\${RTX_FO_DEST[0]}|\${RTX_FO_HOPS[0]}|$EXEC_START|\${RTX_STATIC_ROUTES[1]}|$RTX_DETECTION_MS|\${EXTRA_ONESHOTS[0]}|$MOVER_RELOAD|$EC2_HOST|$EC2_ENDPOINT_IP|$VRRP_ADDR|$VRRP_LINK"`;
     const out = execFileSync("bash", ["-c", script], { encoding: "utf8" }).trim();
     assert.equal(
       out,
-      "isatap|10.0.2.10|2|1440|10.0.0.0/16|1:1:1 2:2:0|/usr/local/sbin/vpc-ipip6-gateway-tunnels up|10.0.2.10/32 2|3000|/usr/local/libexec/vpc-ipip6-gateway/metrics --periodic|/usr/local/libexec/vpc-ipip6-gateway/notify-master --warm|ec2.ap-northeast-1.amazonaws.com|10.0.255.11|169.254.254.141|vig-vrrp",
+      "isatap|10.0.2.10|2|1440|10.0.0.0/16|1:1:1 2:2:0|/usr/local/sbin/vpc-ipip6-gateway-tunnels up|10.0.2.10/32 2|3000|/usr/local/libexec/vpc-ipip6-gateway/metrics --periodic|/bin/kill -USR1 $(head -n 1 /run/vpc-ipip6-gateway/route-mover.lock)|ec2.ap-northeast-1.amazonaws.com|10.0.255.11|169.254.254.141|vig-vrrp",
     );
   });
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { median, summarizeRuns } from "../../lab/repeat";
 import { LabReport } from "../../lab/report";
-import { outageSpans, timelineSvg } from "../../lab/timeline-svg";
+import { failoverPhases, outageSpans, timelineSvg } from "../../lab/timeline-svg";
 
 const arrivals = (seqs: number[], t0 = 1000) => seqs.map((seq) => ({ seq, time: t0 + seq * 0.1 }));
 const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
@@ -34,6 +34,50 @@ describe("lab: failover timeline SVG and repeated runs", () => {
     assert.match(svg, />outage 600 ms</);
     assert.match(svg, /stroke-dasharray="5,4"/);
     assert.match(svg, /Tunnel &lt;cut&gt;/, "text is escaped");
+  });
+
+  it("marks the phases of a failover on the outage bar: detection, takeover, first request, route moved", () => {
+    const timeline = {
+      lastCrossingAt: 1001,
+      eventMs: -149,
+      proberDownMs: 462,
+      faultMs: 489,
+      peerMasterMs: 625,
+      firstRequestReadMs: 724,
+      firstAnsweredMs: 810,
+      lastAnsweredMs: 879,
+      outageEndMs: 858,
+    };
+    const phases = failoverPhases(timeline);
+    assert.deepEqual(
+      phases.map((p) => [p.label, Math.round((p.to - p.from) * 1000)]),
+      [
+        ["detection", 462],
+        ["takeover", 163],
+        ["first request", 99],
+        ["route moved", 155],
+      ],
+    );
+    const crash = failoverPhases({
+      ...timeline,
+      proberDownMs: undefined,
+      eventMs: -1031,
+      peerMasterMs: -146,
+    });
+    assert.equal(crash[0].label, "detection + takeover");
+    const svg = timelineSvg({
+      title: "t",
+      subtitle: "s",
+      eventAt: 1000.85,
+      eventLabel: "tunnel cut",
+      phases,
+      rows: [
+        { label: "VPC → site", sent: 30, arrivals: arrivals([...range(1, 10), ...range(19, 30)]) },
+      ],
+    });
+    assert.equal((svg.match(/class="phase"/g) ?? []).length, 4);
+    assert.match(svg, />first request 99 ms</);
+    assert.match(svg, />route moved 155 ms</);
   });
 
   it("reports medians of every run's outages", () => {

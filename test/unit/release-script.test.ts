@@ -9,6 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { UNITS } from "../../src/gateway/paths";
 import { renderReleaseScript } from "../../src/gateway/release-script";
+import { LOCK_FILE_NAME } from "../../src/gateway/route-mover";
 
 function sandbox() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vig-release-"));
@@ -35,19 +36,19 @@ function run(s: ReturnType<typeof sandbox>) {
 describe("route release script (pulumi destroy)", function () {
   this.timeout(20000);
 
-  it("stops keepalived and the re-assert timer and service", () => {
+  it("stops keepalived and the resident route mover", () => {
     const s = sandbox();
     const r = run(s);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(
       fs.readFileSync(path.join(s.dir, "systemctl"), "utf8"),
-      `stop ${UNITS.reassertTimer} ${UNITS.reassertService} ${UNITS.keepalived}\n`,
+      `stop ${UNITS.keepalived} ${UNITS.routeMover}\n`,
     );
   });
 
   it("waits for a mover that holds the routes lock, and returns once it lets go", async () => {
     const s = sandbox();
-    const lock = path.join(s.runDir, "routes.lock");
+    const lock = path.join(s.runDir, LOCK_FILE_NAME);
     const holder = spawn("flock", [lock, "sleep", "1.5"], { stdio: "ignore" });
     await new Promise((r) => setTimeout(r, 300));
     const r = run(s);

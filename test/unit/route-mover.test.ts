@@ -1,18 +1,21 @@
 import assert from "node:assert/strict";
-import { spawn } from "child_process";
+import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PATHS } from "../../src/gateway/paths";
 import { renderGateway } from "../../src/gateway/render";
+import { SEEN_FILE_NAME, VRRP_FIFO_NAME } from "../../src/gateway/route-mover";
+import { parseRequestText } from "../support/http-text";
+import { SUITE_CASES, SUITE_CREDENTIALS } from "../support/sigv4-vectors";
 import { AwsStandin, credentialsOf, LoggedCall, StandinOptions } from "../support/aws-standin";
 import { exampleConfig } from "../support/stacks";
 
 /**
- * Runs the rendered notify script, unchanged, with the real curl and flock against the EC2/IMDS
- * stand-in (signatures verified, EC2's errors and throttling, expiring role credentials); only `ip`
- * (whether this gateway holds VRRP's placeholder address) and `logger` (the journal, a file here,
- * fed on stdin as the real `logger -t TAG` is) are stand-ins on PATH.
+ * Runs the rendered route mover, unchanged, under python3 against the EC2/IMDS stand-in (signatures
+ * verified, EC2's errors and throttling, expiring role credentials), its VRRP transitions written to
+ * its FIFO as keepalived writes them. Only where it connects (the stand-in on loopback, its CA) and
+ * whether it holds VRRP's placeholder at start are set through its test hooks.
  */
 
 const native = exampleConfig("native");
@@ -37,87 +40,96 @@ const GW = [
     privateIp: config.gateways[1].privateIp,
   },
 ];
+const ROUTES = TABLES.length * CIDRS.length;
 
-interface Run {
-  status: number | null;
-  log: string;
-  argv: string;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until(what: string, test: () => boolean, timeoutMs = 15000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!test()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
 }
 
-class Gateway {
+class Mover {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "vig-mover-"));
-  readonly bin = path.join(this.dir, "bin");
-  readonly script = path.join(this.dir, "notify-master");
   readonly runDir = path.join(this.dir, "run");
-  readonly stateDir = path.join(this.dir, "var-lib");
+  readonly stateDir = path.join(this.dir, "state");
+  readonly script = path.join(this.dir, "route-mover");
+  readonly configFile = path.join(this.dir, "route-mover.json");
+  child?: ChildProcess;
+  journal = "";
 
   constructor(
     readonly index: 0 | 1,
-    standin: AwsStandin,
+    readonly standin: AwsStandin,
+    readonly env: Record<string, string> = {},
   ) {
-    fs.mkdirSync(this.bin);
-    standin.curlWrapper(this.bin, GW[index].sourceIp);
-    const routerId = /PLACEHOLDER=169\.254\.254\.(\d+)/.exec(this.notify)?.[1];
-    fs.writeFileSync(
-      path.join(this.bin, "ip"),
-      `#!/bin/bash\n[ "$(cat ${this.dir}/master 2>/dev/null)" = 1 ] && echo "    inet 169.254.254.${routerId}/32 scope global vig-vrrp"\nexit 0\n`,
-      { mode: 0o755 },
+    const files = renderGateway(config, index).files;
+    fs.writeFileSync(this.script, files[PATHS.routeMoverScript], { mode: 0o755 });
+    fs.writeFileSync(this.configFile, files[PATHS.routeMoverConfig]);
+    fs.mkdirSync(this.runDir);
+  }
+
+  get instance(): string {
+    return (JSON.parse(fs.readFileSync(this.configFile, "utf8")) as { instance: string }).instance;
+  }
+
+  start(masterAtStart: boolean, dir: Mover = this): ChildProcess {
+    const child = spawn("python3", ["-I", "-S", dir.script, dir.configFile], {
+      env: {
+        PATH: "/usr/bin:/bin",
+        VIG_RUN_DIR: dir.runDir,
+        VIG_STATE_DIR: dir.stateDir,
+        VIG_IMDS: `127.0.0.1:${this.standin.imdsPort}`,
+        // CloudWatch is no part of these tests: a closed port, never the network
+        VIG_CONNECT: `ec2=127.0.0.1:${this.standin.ec2Port},monitoring=127.0.0.1:1`,
+        VIG_SOURCE_IP: GW[this.index].sourceIp,
+        VIG_MASTER_AT_START: masterAtStart ? "1" : "0",
+        SSL_CERT_FILE: this.standin.tls.ca,
+        ...this.env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout?.on("data", (d: Buffer) => (this.journal += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (this.journal += d.toString()));
+    this.child = child;
+    return child;
+  }
+
+  async ready(): Promise<void> {
+    await until("the mover ready", () => /^ready: /m.test(this.journal));
+  }
+
+  /** One line as keepalived writes it: its FIFO opened read-write and non-blocking. */
+  transition(state: string): void {
+    const fd = fs.openSync(
+      path.join(this.runDir, VRRP_FIFO_NAME),
+      fs.constants.O_RDWR | fs.constants.O_NONBLOCK,
     );
-    fs.writeFileSync(path.join(this.bin, "logger"), `#!/bin/bash\ncat >> ${this.dir}/journal\n`, {
-      mode: 0o755,
-    });
-    fs.writeFileSync(this.script, this.notify, { mode: 0o755 });
-    this.master(true);
+    fs.writeSync(fd, `INSTANCE "${this.instance}" ${state} ${this.index === 0 ? 200 : 100}\n`);
+    fs.closeSync(fd);
   }
 
-  get notify(): string {
-    return renderGateway(config, this.index).files[PATHS.notifyScript];
+  /** Child processes the mover has now (it must never start one). */
+  children(): number {
+    const pid = this.child?.pid;
+    if (!pid) return 0;
+    return fs
+      .readdirSync(`/proc/${pid}/task`)
+      .map((t) => fs.readFileSync(`/proc/${pid}/task/${t}/children`, "utf8").trim())
+      .filter(Boolean).length;
   }
 
-  /** This gateway saw these routes exist before (its state directory survives restarts). */
-  sawBefore(routes: string[]): void {
-    fs.mkdirSync(this.stateDir, { recursive: true });
-    fs.writeFileSync(path.join(this.stateDir, "seen-routes"), routes.map((r) => `${r}\n`).join(""));
-  }
-
-  master(yes: boolean): void {
-    fs.writeFileSync(path.join(this.dir, "master"), yes ? "1" : "0");
-  }
-
-  /** One run of the script; its journal and curl argv record are this run's only. */
-  run(args: string[] = [], whileRunning?: () => void): Promise<Run> {
-    for (const f of ["journal", "bin/curl.argv"])
-      fs.rmSync(path.join(this.dir, f), { force: true });
-    return new Promise((resolve) => {
-      const child = spawn("bash", [this.script, ...args], {
-        env: {
-          PATH: `${this.bin}:/usr/bin:/bin`,
-          VIG_RUN_DIR: this.runDir,
-          VIG_STATE_DIR: this.stateDir,
-        },
-        stdio: "ignore",
-      });
-      whileRunning?.();
-      child.on("exit", (status) => {
-        const read = (f: string) =>
-          fs.existsSync(path.join(this.dir, f))
-            ? fs.readFileSync(path.join(this.dir, f), "utf8")
-            : "";
-        resolve({ status, log: read("journal"), argv: read("bin/curl.argv") });
-      });
-    });
+  stop(): void {
+    this.child?.kill("SIGKILL");
   }
 }
 
-/** The curl processes of a run's argv record: those that talked to EC2, and all of them. */
-const curlProcesses = (argv: string) => {
-  const lines = argv.split("\n").filter(Boolean);
-  return { ec2: lines.filter((l) => l.endsWith("(config: ec2)")).length, all: lines.length };
-};
-const mode = (file: string) => (fs.statSync(file).mode & 0o777).toString(8);
-
 const mutations = (calls: LoggedCall[]) =>
   calls.filter((c) => c.action === "ReplaceRoute" || c.action === "CreateRoute");
+const done = (calls: LoggedCall[], caller: string) =>
+  mutations(calls).filter((c) => c.status === 200 && c.caller === caller);
 const movesPerRoute = (calls: LoggedCall[]) => {
   const moves = new Map<string, number>();
   for (const c of calls.filter((c) => c.moved))
@@ -126,275 +138,352 @@ const movesPerRoute = (calls: LoggedCall[]) => {
 };
 const allOn = (eni: string) =>
   Object.fromEntries(TABLES.map((t) => [t, Object.fromEntries(CIDRS.map((c) => [c, eni]))]));
+const seenAll = () => TABLES.flatMap((t) => CIDRS.map((c) => `${t} ${c}`)).sort();
 
-describe("route mover: the rendered notify script, real curl, against the EC2/IMDS stand-in", function () {
+describe("route mover: the rendered resident mover, python3, against the EC2/IMDS stand-in", function () {
   this.timeout(60000);
   const standins: AwsStandin[] = [];
+  const movers: Mover[] = [];
   async function standin(options: Partial<StandinOptions> = {}): Promise<AwsStandin> {
     const s = new AwsStandin({ gateways: GW, routeTables: TABLES, ...options });
     await s.start();
     standins.push(s);
     return s;
   }
-  after(() => standins.forEach((s) => s.stop()));
+  function mover(index: 0 | 1, s: AwsStandin, env: Record<string, string> = {}): Mover {
+    const m = new Mover(index, s, env);
+    movers.push(m);
+    return m;
+  }
+  after(() => {
+    movers.forEach((m) => m.stop());
+    standins.forEach((s) => s.stop());
+  });
 
-  it("leaves a route it has never seen to Pulumi: no CreateRoute, no failure, said once", async () => {
-    const s = await standin();
-    const gw = new Gateway(0, s);
-    const run = await gw.run();
-    assert.equal(run.status, 0, run.log);
-    assert.deepEqual(
-      s
-        .calls()
-        .filter((c) => c.status !== 200)
-        .map((c) => c.code),
-      Array(4).fill("InvalidParameterValue"),
+  it("moves every route on MASTER from keepalived's FIFO: signed, verified, no process started, no IMDS read", async () => {
+    const s = await standin({ routes: allOn(GW[1].eni) });
+    const m = mover(0, s);
+    m.start(false);
+    await m.ready();
+    const imdsBefore = s.imdsCalls().length;
+    m.transition("MASTER");
+    await until("four routes moved", () => done(s.calls(), "gw-a").length === ROUTES);
+    await until(
+      "their journal lines",
+      () => (m.journal.match(/\(ReplaceRoute\)/g) ?? []).length === ROUTES,
     );
-    assert.equal(s.calls().filter((c) => c.action === "CreateRoute").length, 0);
-    assert.equal(run.log.match(/left for Pulumi to create/g)?.length, 4, run.log);
-    const again = await gw.run(["--reassert"]);
-    assert.equal(again.status, 0, again.log);
-    assert.ok(!/left for Pulumi/.test(again.log), "said once per route, not every timer run");
-    assert.equal(s.calls().filter((c) => c.action === "CreateRoute").length, 0);
-  });
-
-  it("creates a missing route it has seen exist (remembered across restarts), every call signed and verified", async () => {
-    const s = await standin({ routes: allOn(GW[1].eni) });
-    const gw = new Gateway(0, s);
-    assert.equal((await gw.run()).status, 0);
-    const seen = fs.readFileSync(path.join(gw.stateDir, "seen-routes"), "utf8");
-    assert.equal(seen.trim().split("\n").length, 4, seen);
-    // A restart clears /run, not the state directory; then the routes go missing.
-    fs.rmSync(gw.runDir, { recursive: true, force: true });
-    const fresh = await standin();
-    const restarted = new Gateway(0, fresh);
-    fs.mkdirSync(restarted.stateDir);
-    fs.writeFileSync(path.join(restarted.stateDir, "seen-routes"), seen);
-    const run = await restarted.run();
-    assert.equal(run.status, 0, run.log);
-    const created = fresh.calls().filter((c) => c.action === "CreateRoute" && c.status === 200);
-    assert.equal(created.length, TABLES.length * CIDRS.length);
-    assert.ok(created.every((c) => c.eni === GW[0].eni && c.caller === "gw-a"));
-    assert.match(run.log, /-> eni-0aaaaaaaaaaaaaaa1 \(CreateRoute\)/);
-  });
-
-  it("moves all four routes in one curl process, and no secret reaches argv or the journal", async () => {
-    const s = await standin({ routes: allOn(GW[1].eni) });
-    const run = await new Gateway(0, s).run();
-    assert.equal(run.status, 0, run.log);
-    assert.equal(mutations(s.calls()).length, 4);
-    assert.equal(curlProcesses(run.argv).ec2, 1, run.argv);
+    assert.ok(done(s.calls(), "gw-a").every((c) => c.eni === GW[0].eni && c.moved));
+    assert.equal(s.imdsCalls().length, imdsBefore, "IMDS is off the critical path");
+    assert.equal(m.children(), 0, "a failover starts no process");
+    assert.match(
+      m.journal,
+      /route 172\.\S+ in rtb-0ccc3333 -> eni-0aaaaaaaaaaaaaaa1 \(ReplaceRoute\)/,
+    );
     const { secretAccessKey, sessionToken } = credentialsOf("gw-a");
-    for (const text of [run.argv, run.log]) {
-      assert.ok(!text.includes(secretAccessKey) && !text.includes(sessionToken));
-    }
+    assert.ok(!m.journal.includes(secretAccessKey) && !m.journal.includes(sessionToken));
+    const record = JSON.parse(fs.readFileSync(path.join(m.runDir, "vrrp.json"), "utf8")) as {
+      state: string;
+      transitions: { to: string }[];
+    };
+    assert.equal(record.state, "MASTER");
+    assert.deepEqual(
+      record.transitions.map((t) => t.to),
+      ["MASTER"],
+    );
+    assert.deepEqual(
+      (
+        JSON.parse(fs.readFileSync(path.join(m.stateDir, SEEN_FILE_NAME), "utf8")) as {
+          seen: string[];
+        }
+      ).seen,
+      seenAll(),
+    );
+  });
+
+  it("never creates a route it has not seen exist: logged once, not an error; once seen, across a restart, CreateRoute", async () => {
+    const empty = await standin();
+    const first = mover(0, empty, { VIG_REASSERT_S: "0.5" });
+    first.start(true);
+    await first.ready();
+    await until(
+      "two re-asserts",
+      () => empty.calls().filter((c) => c.action === "DescribeRouteTables").length >= 2,
+    );
+    assert.equal(mutations(empty.calls()).filter((c) => c.action === "CreateRoute").length, 0);
+    for (const t of TABLES)
+      for (const c of CIDRS) {
+        const line = `route ${c} in ${t} not created yet: Pulumi creates it`;
+        assert.equal(first.journal.split(line).length - 1, 1, `${line}: once\n${first.journal}`);
+      }
+    assert.doesNotMatch(first.journal, /failed/);
+    first.stop();
+
+    // the routes exist (Pulumi created them); the mover sees them, then they vanish
+    const present = await standin({ routes: allOn(GW[1].eni) });
+    const second = mover(0, present, { VIG_REASSERT_S: "0.5" });
+    second.start(false, first);
+    await until(
+      "the routes seen",
+      () =>
+        fs.existsSync(path.join(first.stateDir, SEEN_FILE_NAME)) &&
+        (
+          JSON.parse(fs.readFileSync(path.join(first.stateDir, SEEN_FILE_NAME), "utf8")) as {
+            seen: string[];
+          }
+        ).seen.length === ROUTES,
+    );
+    second.stop();
+    const gone = await standin();
+    const third = mover(0, gone);
+    third.start(true, first);
+    await until("four routes created", () => done(gone.calls(), "gw-a").length === ROUTES);
+    assert.ok(done(gone.calls(), "gw-a").every((c) => c.action === "CreateRoute"));
   });
 
   it("backs off on RequestLimitExceeded and moves every route once tokens come back", async () => {
     const s = await standin({ routes: allOn(GW[1].eni), bucket: 1, refill: 2 });
-    const run = await new Gateway(0, s).run();
-    assert.equal(run.status, 0, run.log);
-    const calls = mutations(s.calls());
-    assert.ok(calls.some((c) => c.status === 503 && c.code === "RequestLimitExceeded"));
-    assert.equal(calls.filter((c) => c.status === 200).length, 4);
-    assert.match(run.log, /HTTP 503 RequestLimitExceeded: Request limit exceeded\.\); retrying/);
+    const m = mover(0, s);
+    m.start(false);
+    await m.ready();
+    m.transition("MASTER");
+    await until("four routes moved", () => done(s.calls(), "gw-a").length === ROUTES);
+    assert.ok(
+      mutations(s.calls()).some((c) => c.status === 503 && c.code === "RequestLimitExceeded"),
+    );
+    assert.match(m.journal, /HTTP 503 RequestLimitExceeded: Request limit exceeded\.\); retrying/);
   });
 
-  it("never gives up while master, and stops as soon as it is not", async () => {
+  it("never gives up while master, and stops as soon as keepalived says it is not", async () => {
     const s = await standin({ routes: allOn(GW[1].eni), bucket: 0, refill: 0 });
-    const gw = new Gateway(0, s);
-    const run = await gw.run([], () => setTimeout(() => gw.master(false), 6000));
-    assert.equal(run.status, 1);
-    assert.ok(mutations(s.calls()).length >= 4 * 4, "kept trying for 6 s");
-    assert.match(run.log, /4 route\(s\) left as they are: mastership no longer holds/);
+    const m = mover(0, s);
+    m.start(false);
+    await m.ready();
+    m.transition("MASTER");
+    await sleep(5000);
+    assert.ok(mutations(s.calls()).length >= 4 * 4, "kept trying for 5 s");
+    m.transition("BACKUP");
+    await until("it gives up", () =>
+      /4 route\(s\) left as they are: mastership no longer holds/.test(m.journal),
+    );
+    const after = mutations(s.calls()).length;
+    await sleep(1000);
+    assert.equal(mutations(s.calls()).length, after);
   });
 
-  it("--reassert as master repairs a missing or blackholed route and leaves its own and the peer's", async () => {
+  it("re-assert as master repairs a missing (seen), blackholed or foreign route and leaves the peer's", async () => {
     const [t0, t1] = TABLES;
     const [c0, c1] = CIDRS;
-    const s = await standin({
-      gateways: [
-        GW[0],
-        { ...GW[1] },
-        {
-          name: "gw-old",
-          sourceIp: "127.0.0.9",
-          eni: "eni-0ccccccccccccccc3",
-          privateIp: "10.0.3.10",
-          running: false,
-        },
-      ],
-      routes: {
-        [t0]: { [c0]: GW[0].eni, [c1]: GW[1].eni },
-        [t1]: { [c0]: "eni-0ccccccccccccccc3" },
-      },
-    });
-    const gw = new Gateway(0, s);
-    gw.sawBefore(TABLES.flatMap((t) => CIDRS.map((c) => `${t} ${c}`)));
-    const run = await gw.run(["--reassert"]);
-    assert.equal(run.status, 0, run.log);
-    const moved = mutations(s.calls()).filter((c) => c.status === 200);
-    assert.deepEqual(moved.map((c) => `${c.table} ${c.cidr}`).sort(), [
-      `${t1} ${c0}`,
-      `${t1} ${c1}`,
-    ]);
+    const old = {
+      name: "gw-old",
+      sourceIp: "127.0.0.9",
+      eni: "eni-0ccccccccccccccc3",
+      privateIp: "10.0.3.10",
+      running: false,
+    };
+    const s = await standin({ gateways: [GW[0], { ...GW[1] }, old], routes: allOn(GW[1].eni) });
+    const m = mover(0, s, { VIG_REASSERT_S: "1" });
+    m.start(true);
+    await until("the takeover", () => done(s.calls(), "gw-a").length === ROUTES);
+    // behind its back: one route to the peer, one to a stopped instance, one deleted
+    await s.setRoute(t0, c1, GW[1].eni);
+    await s.setRoute(t1, c0, old.eni);
+    await s.setRoute(t1, c1, "-");
+    const before = s.calls().length;
+    await until(
+      "a re-assert's repairs",
+      () => done(s.calls().slice(before), "gw-a").length === 2,
+      10000,
+    );
+    await until(
+      "one more re-assert",
+      () =>
+        s
+          .calls()
+          .slice(before)
+          .filter((c) => c.action === "DescribeRouteTables").length >= 2,
+    );
+    const repaired = done(s.calls().slice(before), "gw-a").map(
+      (c) => `${c.action} ${c.table} ${c.cidr}`,
+    );
+    assert.deepEqual(
+      repaired.sort(),
+      [`CreateRoute ${t1} ${c1}`, `ReplaceRoute ${t1} ${c0}`].sort(),
+    );
     assert.ok(
       s.calls().some((c) => c.action === "DescribeNetworkInterfaces"),
       "asked who the peer is",
     );
+    assert.match(
+      m.journal,
+      new RegExp(`route ${c0.replace(/[./]/g, "\\$&")} in ${t1}: ${old.eni} blackhole; repairing`),
+    );
   });
 
-  it("--reassert as backup hands the routes still on its ENI to the peer's", async () => {
+  it("a master that hears a lower-priority master (MASTER_RX_LOWER_PRI) takes the routes back, and stays master", async () => {
     const s = await standin({ routes: allOn(GW[1].eni) });
-    const gw = new Gateway(1, s);
-    gw.master(false);
-    const run = await gw.run(["--reassert"]);
-    assert.equal(run.status, 0, run.log);
-    const moved = mutations(s.calls()).filter((c) => c.status === 200);
-    assert.equal(moved.length, 4);
-    assert.ok(moved.every((c) => c.eni === GW[0].eni && c.caller === "gw-b"));
+    const m = mover(0, s);
+    m.start(false);
+    await m.ready();
+    m.transition("MASTER");
+    await until("the takeover", () => done(s.calls(), "gw-a").length === ROUTES);
+    // the peer took them during a split brain
+    for (const t of TABLES) for (const c of CIDRS) await s.setRoute(t, c, GW[1].eni);
+    const before = s.calls().length;
+    m.transition("MASTER_RX_LOWER_PRI");
+    await until(
+      "the routes taken back",
+      () => done(s.calls().slice(before), "gw-a").length === ROUTES,
+    );
+    assert.ok(done(s.calls().slice(before), "gw-a").every((c) => c.moved));
+    const record = JSON.parse(fs.readFileSync(path.join(m.runDir, "vrrp.json"), "utf8")) as {
+      state: string;
+    };
+    assert.equal(record.state, "MASTER", "an event, not a state");
   });
 
-  it("split brain: both master, each re-asserts three times, every route moves once", async () => {
+  it("re-assert as backup hands the routes still on its ENI to the peer's", async () => {
+    const s = await standin({ routes: allOn(GW[1].eni) });
+    const m = mover(1, s, { VIG_REASSERT_S: "0.5" });
+    m.start(false);
+    await until("four routes handed back", () => done(s.calls(), "gw-b").length === ROUTES);
+    assert.ok(done(s.calls(), "gw-b").every((c) => c.eni === GW[0].eni));
+    assert.match(
+      m.journal,
+      /on this gateway, which is not master; handing it to eni-0aaaaaaaaaaaaaaa1/,
+    );
+  });
+
+  it("split brain: both master, each re-asserts several times, every route moves once", async () => {
     const s = await standin({ routes: allOn(GW[0].eni) });
-    const [a, b] = [new Gateway(0, s), new Gateway(1, s)];
-    assert.equal((await b.run()).status, 0);
-    for (let i = 0; i < 3; i++) {
-      assert.equal((await a.run(["--reassert"])).status, 0);
-      assert.equal((await b.run(["--reassert"])).status, 0);
-    }
+    const a = mover(0, s, { VIG_REASSERT_S: "0.5" });
+    const b = mover(1, s, { VIG_REASSERT_S: "0.5" });
+    a.start(true);
+    await a.ready();
+    b.start(false);
+    await b.ready();
+    b.transition("MASTER");
+    await until(
+      "three re-asserts each",
+      () =>
+        s.calls().filter((c) => c.action === "DescribeRouteTables" && c.caller === "gw-a").length >=
+          4 &&
+        s.calls().filter((c) => c.action === "DescribeRouteTables" && c.caller === "gw-b").length >=
+          4,
+    );
     const moves = movesPerRoute(s.calls());
-    assert.equal(moves.size, 4);
+    assert.equal(moves.size, ROUTES);
     assert.ok(
       [...moves.values()].every((n) => n === 1),
       JSON.stringify([...moves]),
     );
   });
 
-  it("one lock: a re-assert finds the lock held and leaves at once; notify waits for it", async () => {
+  it("one mover per gateway: a second one finds the lock held and leaves", async () => {
     const s = await standin({ routes: allOn(GW[1].eni) });
-    const gw = new Gateway(0, s);
-    fs.mkdirSync(gw.runDir, { recursive: true });
-    // The holder keeps the lock until its stdin closes: release is an event, not a timer.
-    const holder = spawn("flock", [path.join(gw.runDir, "routes.lock"), "cat"]);
-    const held = new Promise<void>((resolve) => holder.stdout.once("data", () => resolve()));
-    holder.stdin.write("held\n");
-    await held;
-    const reassert = await gw.run(["--reassert"]);
-    assert.equal(reassert.status, 0);
-    assert.equal(s.calls().length, 0);
-    let finished = false;
-    const notify = gw.run().then((r) => ((finished = true), r));
-    await new Promise((r) => setTimeout(r, 800));
-    assert.equal(finished, false, "notify went ahead while the lock was held");
-    assert.equal(s.calls().length, 0, "notify called EC2 while the lock was held");
-    holder.stdin.end();
-    const result = await notify;
-    assert.equal(result.status, 0, result.log);
-    assert.equal(mutations(s.calls()).length, 4);
+    const m = mover(0, s);
+    m.start(false);
+    await m.ready();
+    const second = new Mover(0, s);
+    const child = second.start(false, m);
+    const code = await new Promise<number | null>((r) => child.on("exit", r));
+    assert.equal(code, 1);
+    assert.match(second.journal, /another route mover holds the lock; leaving/);
   });
 
-  describe("the cache of identity and credentials under /run", () => {
-    it("cold: IMDS in three curl processes, then cached 0600 in a 0700 dir; warm: a failover is ONE curl and no IMDS request", async () => {
-      const s = await standin({ routes: allOn(GW[1].eni) });
-      const gw = new Gateway(0, s);
-      const cold = await gw.run();
-      assert.equal(cold.status, 0, cold.log);
-      assert.deepEqual(
-        s
-          .imdsCalls()
-          .map((c) => `${c.method} ${c.imds.replace(/^\/latest\//, "")} ${c.status}`)
-          .sort(),
-        [
-          "PUT api/token 200",
-          "GET meta-data/placement/region 200",
-          "GET meta-data/mac 200",
-          "GET meta-data/iam/security-credentials/ 200",
-          "GET meta-data/network/interfaces/macs/02:00:5e:00:00:01/interface-id 200",
-          "GET meta-data/network/interfaces/macs/02:00:5e:00:00:01/vpc-id 200",
-          "GET meta-data/iam/security-credentials/vpc-ipip6-gateway-test-role 200",
-        ].sort(),
-      );
-      assert.deepEqual(curlProcesses(cold.argv), { ec2: 1, all: 4 }, cold.argv);
-      assert.equal(mode(gw.runDir), "700");
-      assert.equal(mode(path.join(gw.runDir, "credentials")), "600");
-      assert.equal(mode(path.join(gw.runDir, "identity")), "600");
+  it("a killed mover's successor replays what keepalived wrote meanwhile and moves the routes", async () => {
+    const s = await standin({ routes: allOn(GW[1].eni) });
+    const m = mover(0, s);
+    m.start(false);
+    await m.ready();
+    // keepalived keeps the FIFO open read-write: what it writes waits in the pipe
+    const keepalived = fs.openSync(
+      path.join(m.runDir, VRRP_FIFO_NAME),
+      fs.constants.O_RDWR | fs.constants.O_NONBLOCK,
+    );
+    m.stop();
+    await new Promise((r) => m.child?.on("exit", r));
+    fs.writeSync(keepalived, `INSTANCE "${m.instance}" MASTER 200\n`);
+    const next = new Mover(0, s);
+    next.start(false, m);
+    await until("four routes moved", () => done(s.calls(), "gw-a").length === ROUTES);
+    fs.closeSync(keepalived);
+    next.stop();
+  });
 
-      const imdsBefore = s.imdsCalls().length;
-      const warm = await gw.run();
-      assert.equal(warm.status, 0, warm.log);
-      assert.equal(s.imdsCalls().length, imdsBefore, "nothing read from IMDS");
-      assert.deepEqual(curlProcesses(warm.argv), { ec2: 1, all: 1 }, warm.argv);
-      assert.equal(mutations(s.calls()).filter((c) => c.status === 200).length, 8);
-      const { secretAccessKey, sessionToken } = credentialsOf("gw-a");
-      for (const text of [cold.argv, cold.log, warm.argv, warm.log]) {
-        assert.ok(!text.includes(secretAccessKey) && !text.includes(sessionToken));
-      }
+  it("follows the FIFO when keepalived made a new one (it unlinks a FIFO it created when it stops)", async () => {
+    const s = await standin({ routes: allOn(GW[1].eni) });
+    const m = mover(0, s);
+    m.start(false);
+    await m.ready();
+    const fifo = path.join(m.runDir, VRRP_FIFO_NAME);
+    fs.rmSync(fifo);
+    spawnSync("mkfifo", ["-m", "0644", fifo]);
+    const keepalived = fs.openSync(fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
+    fs.writeSync(keepalived, `INSTANCE "${m.instance}" MASTER 200\n`);
+    await until("four routes moved", () => done(s.calls(), "gw-a").length === ROUTES, 10000);
+    fs.closeSync(keepalived);
+  });
+
+  it("credentials EC2 refuses as expired (RequestExpired) are replaced from IMDS, and every route moves", async () => {
+    const s = await standin({ routes: allOn(GW[1].eni), credentialTtlS: 400 });
+    const m = mover(0, s);
+    m.start(false);
+    await m.ready();
+    // the start's re-assert reads the tables first: the clock moves only once it has
+    await until("the start's re-assert", () =>
+      s.calls().some((c) => c.action === "DescribeRouteTables" && c.status === 200),
+    );
+    await s.advanceClock(401);
+    m.transition("MASTER");
+    await until("four routes moved", () => done(s.calls(), "gw-a").length === ROUTES);
+    assert.ok(mutations(s.calls()).some((c) => c.code === "RequestExpired"));
+    assert.match(
+      m.journal,
+      /EC2 refused the role's credentials \(RequestExpired\); reading new ones from IMDS/,
+    );
+    const renewed = credentialsOf("gw-a", 1);
+    assert.ok(
+      !m.journal.includes(renewed.secretAccessKey) && !m.journal.includes(renewed.sessionToken),
+    );
+  });
+});
+
+describe("route mover: in-process SigV4 against AWS's published Signature Version 4 test suite", () => {
+  it("gives each case's canonical request, string to sign and Authorization as published", () => {
+    const files = renderGateway(config, 0).files;
+    const script = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vig-sign-")), "route-mover");
+    fs.writeFileSync(script, files[PATHS.routeMoverScript]);
+    const cases = SUITE_CASES.map((c) => {
+      const r = parseRequestText(c.signedRequest);
+      return {
+        method: r.method,
+        target: r.target,
+        headers: r.headers.filter(([n]) => n.toLowerCase() !== "authorization"),
+        body: r.body.toString("utf8"),
+        id: SUITE_CREDENTIALS.accessKeyId,
+        secret: SUITE_CREDENTIALS.secretAccessKey,
+        now: "20150830T123600Z",
+        region: "us-east-1",
+        service: "service",
+      };
     });
-
-    it("--warm fills the cache and calls no EC2 API; the failover after it reads nothing from IMDS", async () => {
-      const s = await standin({ routes: allOn(GW[1].eni) });
-      const gw = new Gateway(0, s);
-      gw.master(false);
-      const warm = await gw.run(["--warm"]);
-      assert.equal(warm.status, 0, warm.log);
-      assert.equal(s.calls().length, 0);
-      const imdsBefore = s.imdsCalls().length;
-      assert.ok(imdsBefore > 0);
-      gw.master(true);
-      const failover = await gw.run();
-      assert.equal(failover.status, 0, failover.log);
-      assert.equal(s.imdsCalls().length, imdsBefore);
-      assert.deepEqual(curlProcesses(failover.argv), { ec2: 1, all: 1 }, failover.argv);
+    const run = spawnSync("python3", ["-I", "-S", script, "--sign"], {
+      input: JSON.stringify(cases),
+      encoding: "utf8",
     });
-
-    it("credentials with less than 5 min left are read again from IMDS, not trusted from the cache", async () => {
-      // IMDS serves credentials that expire in 200 s: inside the mover's 5-minute margin at once
-      const s = await standin({ routes: allOn(GW[1].eni), credentialTtlS: 200 });
-      const gw = new Gateway(0, s);
-      assert.equal((await gw.run()).status, 0);
-      const imdsBefore = s.imdsCalls().length;
-      const again = await gw.run();
-      assert.equal(again.status, 0, again.log);
-      assert.deepEqual(
-        s
-          .imdsCalls()
-          .slice(imdsBefore)
-          .map((c) => `${c.method} ${c.imds}`),
-        [
-          "PUT /latest/api/token",
-          "GET /latest/meta-data/iam/security-credentials/vpc-ipip6-gateway-test-role",
-        ],
-      );
-      assert.deepEqual(curlProcesses(again.argv), { ec2: 1, all: 3 }, again.argv);
-    });
-
-    it("cached credentials EC2 refuses as expired (RequestExpired) are dropped, IMDS's new ones move every route", async () => {
-      const s = await standin({ routes: allOn(GW[1].eni), credentialTtlS: 400 });
-      const gw = new Gateway(0, s);
-      assert.equal((await gw.run()).status, 0);
-      // 401 s on, the cached credentials (400 s by the gateway's clock) are expired for EC2
-      await s.advanceClock(401);
-      const callsBefore = s.calls().length;
-      const run = await gw.run([], () => setTimeout(() => gw.master(false), 8000));
-      assert.equal(run.status, 0, run.log);
-      const calls = mutations(s.calls().slice(callsBefore));
-      assert.deepEqual(
-        calls.map((c) => c.code),
-        [...Array(4).fill("RequestExpired"), ...Array(4).fill(null)],
-      );
-      assert.match(
-        run.log,
-        /EC2 refused the role's credentials \(RequestExpired\); reading new ones/,
-      );
-      const renewed = credentialsOf("gw-a", 1);
-      assert.match(
-        fs.readFileSync(path.join(gw.runDir, "credentials"), "utf8"),
-        new RegExp(`^KEY_ID=${renewed.accessKeyId}$`, "m"),
-      );
-      for (const text of [run.argv, run.log]) {
-        assert.ok(!text.includes(renewed.secretAccessKey) && !text.includes(renewed.sessionToken));
-      }
+    assert.equal(run.status, 0, run.stderr);
+    const out = JSON.parse(run.stdout) as {
+      authorization: string;
+      canonicalRequest: string;
+      stringToSign: string;
+    }[];
+    SUITE_CASES.forEach((c, i) => {
+      assert.equal(out[i].canonicalRequest, c.canonicalRequest, c.name);
+      assert.equal(out[i].stringToSign, c.stringToSign, c.name);
+      const published = parseRequestText(c.signedRequest).headers.find(
+        ([n]) => n.toLowerCase() === "authorization",
+      )?.[1];
+      assert.equal(out[i].authorization, published, c.name);
     });
   });
 });

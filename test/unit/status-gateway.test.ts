@@ -1,10 +1,10 @@
 /**
- * A gateway's state for status: the read script's output parsed, the VRRP notify hook's state file
- * (the rendered hook run in bash), and the SSH read through a bastion against ssh2 test servers
+ * A gateway's state for status: the read script's output parsed, the route mover's VRRP record
+ * (the rendered mover run in python3), and the SSH read through a bastion against ssh2 test servers
  * that check the operator's key and forward as `ssh -J` does.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "child_process";
+import { spawn } from "child_process";
 import { createHmac } from "crypto";
 import * as fs from "fs";
 import * as net from "net";
@@ -16,16 +16,16 @@ import { gatewayContext } from "../../src/gateway/context";
 import { PATHS } from "../../src/gateway/paths";
 import { renderGateway } from "../../src/gateway/render";
 import { VRRP_STATE_FILE_NAME } from "../../src/gateway/vrrp-state";
+import { VRRP_FIFO_NAME } from "../../src/gateway/route-mover";
 import { GATEWAY_READ_SCRIPT, parseGatewayRead } from "../../src/status/gateway";
 import { knownKeysFor } from "../../src/status/known-hosts";
 import { sshRunScript, SshHop } from "../../src/status/ssh-exec";
 import { parseHostKey } from "../../src/rtx/host-key";
 import { readableHostKey } from "../rtx/fake-rtx";
-import { exampleConfig, REPO_ROOT } from "../support/stacks";
+import { exampleConfig } from "../support/stacks";
 
 const config = exampleConfig("isatap");
 const placeholder = gatewayContext(config, 0).vrrp.placeholder;
-const FAKE_BIN = path.join(REPO_ROOT, "test", "support", "fake-bin");
 
 /** docs/gateway-prober.md's example status file. */
 const PROBER_JSON = JSON.stringify({
@@ -66,25 +66,52 @@ function readOutput(o: {
   ].join("\n");
 }
 
-/** Runs the rendered notify hook in bash for each state, like keepalived does. */
-function runNotify(states: string[]): string {
+/**
+ * Runs the rendered route mover (which keeps the VRRP record) and writes each state to its FIFO as
+ * keepalived does; no IMDS answers (a closed port): the record does not wait for one.
+ */
+async function runNotify(states: string[]): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vrrp-"));
-  const hook = path.join(dir, "vrrp-notify");
-  fs.writeFileSync(hook, renderGateway(config, 0).files[PATHS.vrrpNotifyScript], { mode: 0o755 });
-  for (const state of states) {
-    const run = spawnSync("bash", [hook, "INSTANCE", "vig_osaka", state, "200"], {
-      env: {
-        ...process.env,
-        PATH: `${FAKE_BIN}:${process.env.PATH}`,
-        PROBER_STATE_DIR: dir,
-        LOGGER_FILE: path.join(dir, "journal"),
-        METRICS_SCRIPT: "/bin/true",
-      },
-      encoding: "utf8",
-    });
-    assert.equal(run.status, 0, run.stderr);
+  const files = renderGateway(config, 0).files;
+  const script = path.join(dir, "route-mover");
+  const configFile = path.join(dir, "route-mover.json");
+  fs.writeFileSync(script, files[PATHS.routeMoverScript]);
+  fs.writeFileSync(configFile, files[PATHS.routeMoverConfig]);
+  const instance = (JSON.parse(files[PATHS.routeMoverConfig]) as { instance: string }).instance;
+  const mover = spawn("python3", ["-I", "-S", script, configFile], {
+    env: {
+      PATH: "/usr/bin:/bin",
+      VIG_RUN_DIR: dir,
+      VIG_STATE_DIR: dir,
+      VIG_IMDS: "127.0.0.1:1",
+      VIG_MASTER_AT_START: "0",
+    },
+    stdio: "ignore",
+  });
+  const record = path.join(dir, VRRP_STATE_FILE_NAME);
+  const fifo = path.join(dir, VRRP_FIFO_NAME);
+  try {
+    for (let i = 0; !fs.existsSync(fifo) && i < 200; i++)
+      await new Promise((r) => setTimeout(r, 25));
+    const fd = fs.openSync(fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
+    for (const state of states) fs.writeSync(fd, `INSTANCE "${instance}" ${state} 200\n`);
+    fs.closeSync(fd);
+    const last = (t: string) => (JSON.parse(t) as { transitions: unknown[] }).transitions.length;
+    const want = Math.min(states.length, 10);
+    for (let i = 0; i < 400; i++) {
+      if (fs.existsSync(record) && last(fs.readFileSync(record, "utf8")) === want) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    // a record of the last state, not a partial one
+    for (let i = 0; i < 40; i++) {
+      const text = fs.readFileSync(record, "utf8");
+      if (text.includes(`"state": "${states[states.length - 1]}"`) && last(text) === want) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return fs.readFileSync(record, "utf8");
+  } finally {
+    mover.kill("SIGKILL");
   }
-  return fs.readFileSync(path.join(dir, VRRP_STATE_FILE_NAME), "utf8");
 }
 
 describe("status: a gateway's state", () => {
@@ -97,7 +124,7 @@ describe("status: a gateway's state", () => {
     assert.equal(s.tunnel?.transitions[0].reason, "5 replies in a row");
   });
 
-  it("takes BACKUP or FAULT from the notify hook's record, and infers them from the tunnel without it", () => {
+  it("takes BACKUP or FAULT from the route mover's record, and infers them from the tunnel without it", async () => {
     assert.equal(parseGatewayRead(readOutput({}), placeholder).vrrp, "BACKUP");
     const down = PROBER_JSON.replace('"state":"up"', '"state":"down"');
     assert.equal(parseGatewayRead(readOutput({ prober: down }), placeholder).vrrp, "FAULT");
@@ -105,11 +132,11 @@ describe("status: a gateway's state", () => {
       parseGatewayRead(readOutput({ keepalived: "inactive" }), placeholder).vrrp,
       "STOP",
     );
-    const recorded = runNotify(["BACKUP", "FAULT"]);
+    const recorded = await runNotify(["BACKUP", "FAULT"]);
     assert.equal(parseGatewayRead(readOutput({ vrrp: recorded }), placeholder).vrrp, "FAULT");
   });
 
-  it("the notify hook keeps the transitions in order with their reasons, the last ten", () => {
+  it("the route mover keeps the transitions in order with their reasons, the last ten", async () => {
     const states = [
       "BACKUP",
       "MASTER",
@@ -124,7 +151,7 @@ describe("status: a gateway's state", () => {
       "MASTER",
       "FAULT",
     ];
-    const s = parseGatewayRead(readOutput({ vrrp: runNotify(states) }), placeholder);
+    const s = parseGatewayRead(readOutput({ vrrp: await runNotify(states) }), placeholder);
     assert.equal(s.vrrpTransitions.length, 10);
     assert.deepEqual(s.vrrpTransitions.at(-1), {
       ...s.vrrpTransitions.at(-1),
