@@ -540,18 +540,25 @@ class Run {
       `show config ${bootFile}`,
       this.options.longTimeoutMs,
     );
+    let file = bootFile;
+    let text = output;
     if (findErrorLine(output)) {
       // Older firmware cannot show a saved file: the running text just saved is checked instead.
-      const running = await this.session.command("show config", this.options.longTimeoutMs);
-      const lines = parseShowConfig(running, { columns: this.session.columns });
-      checkSavedText(lines, REVERT_SCHEDULE_ID, "(the running configuration just saved)");
-      return;
+      text = await this.session.command("show config", this.options.longTimeoutMs);
+      file = "(the running configuration just saved)";
     }
-    checkSavedText(
-      parseShowConfig(output, { columns: this.session.columns }),
-      REVERT_SCHEDULE_ID,
-      bootFile,
-    );
+    const saved = parseShowConfig(text, { columns: this.session.columns });
+    checkSavedText(saved, REVERT_SCHEDULE_ID, file);
+    // A revert that ran before the save (a window shorter than the run) saved the old state.
+    this.current = saved;
+    const missing = allSteps(this.plan());
+    if (missing.length > 0) {
+      throw new RtxError(
+        `the saved configuration ${file} does not hold the change (${renderWithContexts(missing).join("; ")}): ` +
+          "the revert ran before the save (is the window shorter than a run?), so the router holds, " +
+          "and has saved, the configuration as it was; run again with a longer --revert-after",
+      );
+    }
   }
 
   async save(): Promise<void> {
