@@ -11,17 +11,11 @@
  * result read over a new connection and compared with the first read (confirm.ts) before the
  * schedule is cancelled, the change confirmed and saved; the saved text checked for our schedule.
  */
-import {
-  ConsoleChange,
-  consoleChanges,
-  ConsoleSettings,
-  parseConsoleSettings,
-  restoreLine,
-} from "./console-settings";
+import { sendConfigLine } from "./config-line";
+import { ConsoleGuard } from "./console-guard";
 import { describeUser, foreignChanges, otherAdministrators, parseStatusUser } from "./concurrent";
 import { readFromNewConnection } from "./confirm";
 import {
-  CommandRejectedError,
   ConcurrentChangeError,
   ConnectionLostError,
   ForeignSessionError,
@@ -41,6 +35,7 @@ import {
   RevertInfo,
   scheduleWithId,
 } from "./revert";
+import { waitForRevert } from "./revert-wait";
 import { ConfigLine, indexByKey, makeLine, parseCommandList } from "./model";
 import { Plan, planApply, planRemove, SecureFilterOutcome } from "./plan";
 import { RtxSession, SessionOptions } from "./session";
@@ -48,7 +43,7 @@ import type { PreviousList } from "./previous";
 import type { AdoptSpec } from "./adopt";
 import { carriedSpare, checkSpare } from "./backup-check";
 import { parseShowConfig } from "./show-config";
-import { findErrorLine, meaningfulLines } from "./terminal";
+import { findErrorLine } from "./terminal";
 import { bootConfigFile, describeChange, unexplained, unsavedChanges } from "./unsaved";
 import { renderWithContexts, Step, undoLines, wireLines } from "./wire";
 
@@ -128,74 +123,6 @@ export interface Summary {
   durationByPhaseMs: Record<string, number>;
   showConfigReads: number;
   durationMs: number;
-}
-
-/** A config command prints nothing when it succeeds: any output is treated as a refusal. */
-async function sendConfigLine(session: RtxSession, line: string): Promise<void> {
-  const output = await session.command(line);
-  const lines = meaningfulLines(output);
-  if (lines.length > 0) {
-    throw new CommandRejectedError(line, session.safe(findErrorLine(output) ?? lines.join(" / ")));
-  }
-}
-
-/** Console settings we change for the session and must put back before saving or leaving. */
-class ConsoleGuard {
-  private applied: ConsoleChange[] = [];
-  private initial: ConsoleSettings = {};
-
-  constructor(private readonly session: RtxSession) {}
-
-  /** Reads the settings (grep, or the paged full config on firmware without grep), then changes them. */
-  async prepare(): Promise<void> {
-    let output = await this.session.command("show config | grep console");
-    if (findErrorLine(output)) output = await this.session.command("show config");
-    const settings = parseConsoleSettings(output);
-    this.initial = settings;
-    // The width the router prints at now: a setting left by an earlier, interrupted run counts.
-    if (settings.columns !== undefined) this.session.columns = Number(settings.columns);
-    for (const change of consoleChanges(settings)) {
-      if (await this.trySet(change)) this.applied.push(change);
-    }
-  }
-
-  private async trySet(change: ConsoleChange): Promise<boolean> {
-    for (const line of change.set) {
-      const output = await this.session.command(line);
-      if (meaningfulLines(output).length === 0) {
-        if (change.setting === "columns") this.session.columns = 200;
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * The saved configuration's console settings are the ones to put back: a running value that
-   * differs from it is what an interrupted run of ours left (it never saves them).
-   */
-  restoreToSaved(saved: ConfigLine[]): void {
-    const want = parseConsoleSettings(saved.map((l) => l.text).join("\n"));
-    for (const setting of ["lines", "columns", "character"] as const) {
-      if (want[setting] === this.initial[setting]) continue;
-      const change = this.applied.find((c) => c.setting === setting);
-      const restore = restoreLine(setting, want[setting]);
-      if (change) change.restore = restore;
-      else this.applied.unshift({ setting, set: [], restore });
-    }
-  }
-
-  /** Puts back every setting we changed, newest first. */
-  async restore(): Promise<void> {
-    while (this.applied.length > 0) {
-      const change = this.applied[this.applied.length - 1];
-      await sendConfigLine(this.session, change.restore);
-      this.applied.pop();
-      if (change.setting === "columns") {
-        this.session.columns = Number(/columns (\d+)/.exec(change.restore)?.[1] ?? 80);
-      }
-    }
-  }
 }
 
 /** New lines first, then the stale ones out: the router never lacks a route while it changes. */
@@ -378,17 +305,6 @@ class Run {
     );
   }
 
-  /** Whether a configuration still holds any of the lines this run sent. */
-  private holdsOurs(lines: ConfigLine[]): boolean {
-    const byKey = indexByKey(lines);
-    return this.sentSteps.some((step) => {
-      const removing = /^no\s/i.test(step.line);
-      const setting = makeLine(step.line.replace(/^no\s+/i, ""), step.context ?? null);
-      const shown = byKey.get(setting.key);
-      return removing ? shown === undefined : shown?.norm === setting.norm;
-    });
-  }
-
   /**
    * Not confirmed: the armed revert takes the change back. Waits on the first session (its
    * flows survive a filter change) until the change is gone, then leaves without saving.
@@ -402,7 +318,11 @@ class Run {
       outcome = `no revert was armed (--no-revert), so it was undone from the first session: ${undone}`;
     } else {
       const when = revert.describeTime();
-      const seen = await this.waitForRevert(revert.revertsAt);
+      const seen = await waitForRevert(this.session, revert.revertsAt, this.sentSteps, {
+        pollMs: this.options.revertPollMs ?? 5000,
+        timeoutMs: this.options.longTimeoutMs,
+        log: (m) => this.log(m),
+      });
       outcome = `the router reverts by itself at ${when} (${revert.kinds.join(" and ")}); ${seen}`;
     }
     if (!this.session.isClosed) {
@@ -416,24 +336,6 @@ class Run {
     this.session.destroy();
     this.done = true;
     return new RevertPendingError(this.session.safe(`${reason}. ${outcome}; nothing was saved`));
-  }
-
-  private async waitForRevert(at: Date): Promise<string> {
-    const poll = this.options.revertPollMs ?? 5000;
-    const deadline = at.getTime() + Math.max(30000, poll * 4);
-    while (!this.session.isClosed) {
-      try {
-        const output = await this.session.command("show config", this.options.longTimeoutMs);
-        const lines = parseShowConfig(output, { columns: this.session.columns });
-        if (!this.holdsOurs(lines)) return "the first session saw the change taken back";
-      } catch (error) {
-        this.log(`while waiting for the revert: ${(error as Error).message}`);
-      }
-      if (Date.now() > deadline)
-        return "the first session still saw the change after the window: check the router";
-      await new Promise((r) => setTimeout(r, poll));
-    }
-    return "the first session is gone, so the revert could not be watched";
   }
 
   /**
@@ -548,18 +450,25 @@ class Run {
       `show config ${bootFile}`,
       this.options.longTimeoutMs,
     );
+    let file = bootFile;
+    let text = output;
     if (findErrorLine(output)) {
       // Older firmware cannot show a saved file: the running text just saved is checked instead.
-      const running = await this.session.command("show config", this.options.longTimeoutMs);
-      const lines = parseShowConfig(running, { columns: this.session.columns });
-      checkSavedText(lines, REVERT_SCHEDULE_ID, "(the running configuration just saved)");
-      return;
+      text = await this.session.command("show config", this.options.longTimeoutMs);
+      file = "(the running configuration just saved)";
     }
-    checkSavedText(
-      parseShowConfig(output, { columns: this.session.columns }),
-      REVERT_SCHEDULE_ID,
-      bootFile,
-    );
+    const saved = parseShowConfig(text, { columns: this.session.columns });
+    checkSavedText(saved, REVERT_SCHEDULE_ID, file);
+    // A revert that ran before the save (a window shorter than the run) saved the old state.
+    this.current = saved;
+    const missing = allSteps(this.plan());
+    if (missing.length > 0) {
+      throw new RtxError(
+        `the saved configuration ${file} does not hold the change (${renderWithContexts(missing).join("; ")}): ` +
+          "the revert ran before the save (is the window shorter than a run?), so the router holds, " +
+          "and has saved, the configuration as it was; run again with a longer --revert-after",
+      );
+    }
   }
 
   async save(): Promise<void> {

@@ -10,11 +10,11 @@
  *   logs out, and what a drop does is undocumented, so it only guards a session that stays.
  * Neither may ever be saved: the schedule is cancelled before `save`, and the saved text checked.
  */
-import { CommandRejectedError, RtxError, UnsafeConfigError } from "./errors";
+import { sendConfigLine } from "./config-line";
+import { RtxError, UnsafeConfigError } from "./errors";
 import { Capabilities, describeFirmware, Firmware } from "./firmware";
 import { ConfigLine } from "./model";
 import { RtxSession } from "./session";
-import { findErrorLine, meaningfulLines } from "./terminal";
 
 /** The schedule id this client owns; it refuses to touch one that holds anything else. */
 export const REVERT_SCHEDULE_ID = "99";
@@ -80,13 +80,6 @@ export function chooseProtections(
   return kinds;
 }
 
-async function send(session: RtxSession, line: string): Promise<void> {
-  const output = await session.command(line);
-  const lines = meaningfulLines(output);
-  if (lines.length > 0)
-    throw new CommandRejectedError(line, session.safe(findErrorLine(output) ?? lines.join(" / ")));
-}
-
 /** The armed protections of one run, on its first session. */
 export class Revert {
   /** When the router reverts by itself (local clock), once armed. */
@@ -109,11 +102,11 @@ export class Revert {
   async arm(): Promise<void> {
     const started = Date.now();
     if (this.kinds.includes("schedule")) {
-      await send(this.session, scheduleLine(this.id, this.seconds, this.bootFile));
+      await sendConfigLine(this.session, scheduleLine(this.id, this.seconds, this.bootFile));
       this.scheduleArmed = true;
     }
     if (this.kinds.includes("rollback-timer")) {
-      await send(this.session, `rollback timer ${this.seconds}`);
+      await sendConfigLine(this.session, `rollback timer ${this.seconds}`);
       this.timerArmed = true;
     }
     if (this.kinds.length > 0) this.revertsAt = new Date(started + this.seconds * 1000);
@@ -126,7 +119,7 @@ export class Revert {
    */
   async cancelSchedule(): Promise<void> {
     if (!this.scheduleArmed) return;
-    await send(this.session, `no schedule at ${this.id}`);
+    await sendConfigLine(this.session, `no schedule at ${this.id}`);
     this.scheduleArmed = false;
   }
 
@@ -134,7 +127,7 @@ export class Revert {
   async disarm(): Promise<void> {
     await this.cancelSchedule();
     if (this.timerArmed) {
-      await send(this.session, "confirm");
+      await sendConfigLine(this.session, "confirm");
       this.timerArmed = false;
     }
     this.revertsAt = null;

@@ -3,7 +3,9 @@
  * one session channel per connection, a PTY shell with a banner whose first input line is lost,
  * named or unnamed prompts with a context suffix after `tunnel select`, `administrator` and its
  * password, paging, Shift_JIS Japanese or ASCII English, `show config`, `save`, the Y/N question
- * on leaving admin mode, and fault injection.
+ * on leaving admin mode, and fault injection. The ways back — rollback timer, `confirm`, `load`,
+ * relative `schedule at`, `restart`, firmware revisions without them, `show status user`, the
+ * lock-out and the router's time scale — are in fake-revert.ts with their reference sections.
  */
 import { Server, utils, Connection, ServerChannel } from "ssh2";
 import { AddressInfo } from "net";

@@ -281,4 +281,20 @@ describe("rtx client: changes that take themselves back", function () {
     for (const out of [refused.stderr, done.stderr, done.stdout])
       assert.ok(!out.includes(h.rtx.password) && !out.includes(h.rtx.adminPassword));
   });
+
+  it("a revert that runs before the save is caught by reading the saved text back", async () => {
+    await fake({ timeScale: 1 });
+    // The window runs out just as the run cancels its schedule.
+    h.rtx.faults.onCommand = (line) => {
+      if (line === "no schedule at 99") h.rtx.clock.elapse();
+    };
+    const before = original();
+    const error = await rejection(h.run("apply", FAST));
+    assert.match(
+      error.message,
+      /the saved configuration 0 does not hold the change .*the revert ran before the save/,
+    );
+    assert.strictEqual(settings(h.rtx.saved.lines().join("\n")), settings(before));
+    assert.deepStrictEqual(h.rtx.pendingSchedules, []);
+  });
 });

@@ -61,6 +61,13 @@ describe("render --mermaid", function () {
     for (const diagram of diagrams) await mermaid.parse(diagram);
   });
 
+  it("docs/rtx.md's protocol diagram parses", async () => {
+    const doc = fs.readFileSync(path.join(REPO_ROOT, "docs", "rtx.md"), "utf8");
+    const diagrams = [...doc.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]);
+    assert.ok(diagrams.length >= 1, `${diagrams.length} diagrams`);
+    for (const diagram of diagrams) await mermaid.parse(diagram);
+  });
+
   it("the parser refuses a broken diagram (so the checks above can fail)", async () => {
     await assert.rejects(mermaid.parse("flowchart LR\n  a -->>>> b\n"));
   });
