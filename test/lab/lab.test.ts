@@ -78,7 +78,14 @@ function describeLab(kernel: string) {
         assert.equal(typeof report.dayTwo.status[gw].vrrp, "string");
     });
 
-    it("passes every check (the issue's targets), and the exit code says so", () => {
+    it("reports the EC2 targets measured raw, each met or missed", () => {
+      assert.deepEqual(
+        report.targets.map((t) => typeof t.pass),
+        ["boolean", "boolean", "boolean", "boolean", "boolean"],
+      );
+    });
+
+    it("passes every check, and the exit code says so", () => {
       const failed = report.checks
         .filter((c) => !c.pass)
         .map((c) => `${c.name}: ${c.measured} (target ${c.target})`);

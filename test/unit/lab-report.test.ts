@@ -271,6 +271,22 @@ function isSplitCall(line: string): boolean {
   );
 }
 
+/** The EC2 targets a run missed: reported and warned about, not failing the run. */
+function missedTargets(results: GuestResults): string[] {
+  const report = buildReport(results, CTX);
+  const missed = report.targets.filter((t) => !t.pass).map((t) => t.name);
+  for (const name of missed)
+    assert.ok(
+      report.warnings.some((w) => w.startsWith(`EC2 target missed under TCG: ${name}:`)),
+      `no warning for ${name}`,
+    );
+  assert.deepEqual(
+    report.checks.filter((c) => missed.includes(c.name)),
+    [],
+  );
+  return missed;
+}
+
 function failing(results: GuestResults): string[] {
   return buildReport(results, CTX)
     .checks.filter((c) => !c.pass)
@@ -320,10 +336,12 @@ describe("lab: report and checks", () => {
         !l.startsWith("@@LAB rx gatewayCrash vpcToSite") &&
         !l.startsWith("@@LAB probes gatewayCrash vpcToSite"),
     );
-    // 1200 ms: over EC2's 800 ms target, which the lab now fails on as measured (the estimate stays)
+    // 1200 ms: over EC2's 800 ms target, reported as missed, measured raw (the estimate stays)
     slow.push(...probeLines("gatewayCrash", "vpcToSite", 90, range(21, 32)));
     const slowReport = buildReport(parseConsole(slow), CTX);
-    assert.deepEqual(failing(parseConsole(slow)), ["gateway crash: vpcToSite outage"]);
+    assert.deepEqual(failing(parseConsole(slow)), []);
+    assert.deepEqual(missedTargets(parseConsole(slow)), ["gateway crash: vpcToSite outage"]);
+    assert.deepEqual(missedTargets(parseConsole(healthyConsole())), []);
     assert.deepEqual(slowReport.failover.gatewayCrash.ec2Target, {
       targetMs: 800,
       measuredMs: 1200,
@@ -459,12 +477,12 @@ describe("lab: report and checks", () => {
       "gateway crash: standby MASTER after the crash",
     ]);
     // the standby's first route request 300 ms after its MASTER: something started on the way
-    assert.deepEqual(failing(parseConsole(healthyConsole({ requestAt: 1002.9 }))), [
+    assert.deepEqual(missedTargets(parseConsole(healthyConsole({ requestAt: 1002.9 }))), [
       "tunnel failure: first EC2 request after the standby's MASTER",
       "gateway crash: first EC2 request after the standby's MASTER",
     ]);
     // a killed mover that systemd brought back too late, or whose successor never moved the routes
-    assert.deepEqual(failing(parseConsole(healthyConsole({ moverRestartMs: 1400 }))), [
+    assert.deepEqual(missedTargets(parseConsole(healthyConsole({ moverRestartMs: 1400 }))), [
       "route mover death: a new mover (Restart=always)",
     ]);
     assert.deepEqual(failing(parseConsole(healthyConsole({ moverDeathRoutesOn: "gw-a" }))), [
@@ -480,6 +498,8 @@ describe("lab: report and checks", () => {
     assert.deepEqual(failing(parseConsole(noKeepalived)), [
       "tunnel failure: standby MASTER after the primary's FAULT",
       "gateway crash: standby MASTER after the crash",
+    ]);
+    assert.deepEqual(missedTargets(parseConsole(noKeepalived)), [
       "tunnel failure: first EC2 request after the standby's MASTER",
       "gateway crash: first EC2 request after the standby's MASTER",
     ]);
