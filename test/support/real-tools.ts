@@ -1,8 +1,8 @@
 /**
  * The real programs that read the gateway's rendered files (shellcheck, keepalived, nft,
  * systemd-analyze, cloud-init, sysctl), run against files in a temporary directory.
- * A missing program is a failure with the Debian package to install, never a skip: .ci/run
- * installs them all (see its apt-get line).
+ * A missing program is installed with apt-get when the suite runs as root (ensureTools, as the
+ * lab installs its own packages), and is otherwise a failure naming the package, never a skip.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -34,13 +34,47 @@ export function run(command: string, args: string[], input?: string): RunResult 
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+function onPath(command: string): boolean {
+  return run("sh", ["-c", 'command -v "$1"', "sh", command]).status === 0;
+}
+
+/**
+ * Installs the Debian packages of the commands not on PATH (as root; nothing otherwise), starting
+ * no service: a policy-rc.d that refuses every start is in place while apt-get runs.
+ */
+export function installMissingTools(commands: string[]): void {
+  const missing = [
+    ...new Set(commands.filter((c) => !onPath(c)).map((c) => TOOL_PACKAGES[c] ?? c)),
+  ];
+  if (missing.length === 0 || process.getuid?.() !== 0) return;
+  const script = [
+    "set -e",
+    "policy=/usr/sbin/policy-rc.d",
+    'if [ ! -e "$policy" ]; then printf \'#!/bin/sh\\nexit 101\\n\' >"$policy"; chmod 0755 "$policy"; trap \'rm -f "$policy"\' EXIT; fi',
+    "export DEBIAN_FRONTEND=noninteractive",
+    "apt-get update -q >&2",
+    'apt-get install -y -q --no-install-recommends "$@" >&2',
+  ].join("\n");
+  const result = spawnSync("bash", ["-c", script, "bash", ...missing], {
+    encoding: "utf8",
+    stdio: ["ignore", "inherit", "inherit"],
+    timeout: 600000,
+  });
+  if (result.status !== 0) throw new Error(`apt-get install ${missing.join(" ")} failed`);
+}
+
+/** Installs what is missing (installMissingTools), then requires each command (requireTool). */
+export function ensureTools(commands: string[]): void {
+  installMissingTools(commands);
+  for (const command of commands) requireTool(command);
+}
+
 /** Throws, naming the package, when a command is not on PATH. */
 export function requireTool(command: string): void {
-  const found = run("sh", ["-c", 'command -v "$1"', "sh", command]);
-  if (found.status === 0) return;
+  if (onPath(command)) return;
   const pkg = TOOL_PACKAGES[command] ?? command;
   throw new Error(
-    `${command} is not installed: apt-get install -y ${pkg} (Debian package "${pkg}"; .ci/run installs it). ` +
+    `${command} is not installed: apt-get install -y ${pkg} (Debian package "${pkg}"; run as root, the suite installs it). ` +
       "This suite checks every rendered file with its real reader and never skips one.",
   );
 }

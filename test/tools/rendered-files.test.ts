@@ -7,8 +7,8 @@ import { renderSite } from "../../src/render/site";
 import { RenderedGateway } from "../../src/render/types";
 import { fakeHostKey } from "../pulumi/support/fixtures";
 import {
+  ensureTools,
   requireRoot,
-  requireTool,
   run,
   RunResult,
   systemdRoot,
@@ -167,7 +167,7 @@ describe("rendered files pass the real programs that read them", function () {
 
   before(() => {
     requireRoot();
-    for (const tool of Object.keys(TOOL_PACKAGES)) requireTool(tool);
+    ensureTools(Object.keys(TOOL_PACKAGES));
   });
 
   for (const kind of Object.keys(EXAMPLE_STACKS) as (keyof typeof EXAMPLE_STACKS)[]) {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { PATHS } from "../../src/gateway/paths";
 import { renderSite } from "../../src/render/site";
-import { requireRoot, requireTool, run, tempDir, writeUnder } from "../support/real-tools";
+import { ensureTools, requireRoot, run, tempDir, writeUnder } from "../support/real-tools";
 import { exampleConfig } from "../support/stacks";
 
 /**
@@ -71,7 +71,7 @@ describe("the gateway's firewall admits new SSH only from sshAllowedCidrs (real 
 
   before(() => {
     requireRoot();
-    for (const tool of ["ip", "nft", "python3"]) requireTool(tool);
+    ensureTools(["ip", "nft", "python3"]);
     const config = exampleConfig("isatap");
     config.gateway.sshAllowedCidrs = ["10.0.9.0/24"];
     ruleset = writeUnder(dir, "/rules.nft", renderSite(config).gateways[0].files[PATHS.nftables]);
