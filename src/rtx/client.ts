@@ -305,6 +305,19 @@ class Run {
     );
   }
 
+  /** Puts the console settings back and closes, logging (as `what`) rather than throwing; then drops the session. */
+  private async closeQuietly(what: string): Promise<void> {
+    if (!this.session.isClosed) {
+      try {
+        await this.guard.restore();
+        await this.session.close();
+      } catch (error) {
+        this.log(`${what}: ${(error as Error).message}`);
+      }
+    }
+    this.session.destroy();
+  }
+
   /**
    * Not confirmed: the armed revert takes the change back. Waits on the first session (its
    * flows survive a filter change) until the change is gone, then leaves without saving.
@@ -325,15 +338,7 @@ class Run {
       });
       outcome = `the router reverts by itself at ${when} (${revert.kinds.join(" and ")}); ${seen}`;
     }
-    if (!this.session.isClosed) {
-      try {
-        await this.guard.restore();
-        await this.session.close();
-      } catch (error) {
-        this.log(`close: ${(error as Error).message}`);
-      }
-    }
-    this.session.destroy();
+    await this.closeQuietly("close");
     this.done = true;
     return new RevertPendingError(this.session.safe(`${reason}. ${outcome}; nothing was saved`));
   }
@@ -513,15 +518,7 @@ class Run {
       return this.leaveToRevert(this.session.safe(`${error.message}; ${outcome}`));
     }
     if (revert?.revertsAt) outcome += await this.settleRevert(revert, complete);
-    if (!this.session.isClosed) {
-      try {
-        await this.guard.restore();
-        await this.session.close();
-      } catch (cleanupError) {
-        this.log(`cleanup: ${(cleanupError as Error).message}`);
-      }
-    }
-    this.session.destroy();
+    await this.closeQuietly("cleanup");
     const known = error instanceof RtxError;
     const message = this.session.safe(
       `${known ? error.message : `unexpected error: ${error.message}`}; ${outcome}`,
