@@ -37,13 +37,15 @@ function deploySite(config: StackConfig) {
 
   // The router is checked first, read-only (`rtx plan`): every resource below waits for it, so an
   // id clash fails `pulumi up` before anything changes (docs/rtx.md "Planning a change").
-  const preflight = new RtxPreflight(`${site}-rtx-preflight`, {
+  // What the plan and the push both need: the router, the lines, its passwords (secrets).
+  const rtxAccess = {
     rtx: config.rtx,
     commands: rendered.rtx.commands,
     password: secrets.requireSecret("rtxPassword"),
     adminPassword: secrets.requireSecret("rtxAdminPassword"),
     repoRoot: __dirname,
-  });
+  };
+  const preflight = new RtxPreflight(`${site}-rtx-preflight`, rtxAccess);
   const checked = afterPreflight(preflight);
 
   // Rolling changes (docs/pulumi.md): the standby goes first, and the active gateway's instance
@@ -122,17 +124,10 @@ function deploySite(config: StackConfig) {
     );
     configurations[i] = configuration;
     if (i === standby)
-      rtx = new RtxConfiguration(
-        `${site}-rtx`,
-        {
-          rtx: config.rtx,
-          commands: rendered.rtx.commands,
-          password: secrets.requireSecret("rtxPassword"),
-          adminPassword: secrets.requireSecret("rtxAdminPassword"),
-          repoRoot: __dirname,
-        },
-        { ...checked, dependsOn: [configuration] },
-      );
+      rtx = new RtxConfiguration(`${site}-rtx`, rtxAccess, {
+        ...checked,
+        dependsOn: [configuration],
+      });
     gates[i] = new GatewayHealthGate(
       `${site}-${gw.name}-health`,
       {
