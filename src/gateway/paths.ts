@@ -16,6 +16,8 @@ export const PATHS = {
   routeMoverScript: "/usr/local/libexec/vpc-ipip6-gateway/route-mover",
   routeMoverConfig: "/etc/vpc-ipip6-gateway/route-mover.json",
   routeMoverUnit: "/etc/systemd/system/vpc-ipip6-gateway-route-mover.service",
+  /** The same mover again, waiting for the lock as the active one's hot spare (route-mover.ts). */
+  routeMoverSpareUnit: "/etc/systemd/system/vpc-ipip6-gateway-route-mover-spare.service",
   routeMoverStateDir: "/var/lib/vpc-ipip6-gateway",
   /** The CloudWatch publisher (docs/operations.md, "Metrics and alarms"), and its timer. */
   metricsScript: "/usr/local/libexec/vpc-ipip6-gateway/metrics",
@@ -27,6 +29,7 @@ export const UNITS = {
   tunnels: "vpc-ipip6-gateway-tunnels.service",
   prober: "vpc-ipip6-gateway-prober.service",
   routeMover: "vpc-ipip6-gateway-route-mover.service",
+  routeMoverSpare: "vpc-ipip6-gateway-route-mover-spare.service",
   keepalived: "keepalived.service",
   metricsTimer: "vpc-ipip6-gateway-metrics.timer",
 } as const;

@@ -32,6 +32,7 @@ export function renderGateway(config: StackConfig, index: number): RenderedGatew
     { path: PATHS.routeMoverScript, mode: "0755", content: renderRouteMover() },
     { path: PATHS.routeMoverConfig, mode: "0644", content: renderRouteMoverConfig(c) },
     { path: PATHS.routeMoverUnit, mode: "0644", content: renderRouteMoverUnit(c) },
+    { path: PATHS.routeMoverSpareUnit, mode: "0644", content: renderRouteMoverUnit(c, true) },
     { path: PATHS.keepalivedConf, mode: "0640", content: renderKeepalivedConf(c) },
     { path: PATHS.keepalivedDropIn, mode: "0644", content: renderKeepalivedDropIn() },
     { path: PATHS.metricsScript, mode: "0755", content: renderMetricsScript(c) },

@@ -327,12 +327,20 @@ class Mover:
         self.records = queue.Queue()
         self.stop = threading.Event()
         self.pool = []
+        self.lanes = []
         self.monitoring = None
         self.peer_eni = None
         self.seen = set()
         self.seen_lock = threading.Lock()
         self.unseen_logged = set()
         self.ready = threading.Event()
+        # active: this process holds the lock (reads the FIFO, moves routes); until then it is the
+        # spare, identity and connections ready, that takes over the moment the active one ends
+        self.active = False
+        self.activation = threading.Lock()
+        self.lock_path = os.path.join(self.run_dir, config["lockFileName"])
+        # threads that keep their own, lower priority (the record, the metric)
+        self.background_tids = set()
 
     # state kept across restarts and reboots: the routes seen to exist
     def seen_file(self):
@@ -442,21 +450,31 @@ class Mover:
             for i, job in enumerate(jobs):
                 lanes[i % len(lanes)].append(job)
             results = [None] * len(lanes)
-
-            def lane(i):
-                results[i] = [self.do_job(self.pool[i], job) for job in lanes[i]]
-
-            threads = [threading.Thread(target=lane, args=(i,)) for i in range(1, len(lanes)) if lanes[i]]
-            for t in threads:
-                t.start()
-            lane(0)
-            for t in threads:
-                t.join()
+            finished = threading.Semaphore(0)
+            helped = [i for i in range(1, len(lanes)) if lanes[i]]
+            # the other connections' lane threads were started with the pool: a failover starts none
+            for i in helped:
+                self.lanes[i].put((lanes[i], results, finished))
+            results[0] = [self.do_job(self.pool[0], job) for job in lanes[0]]
+            for _ in helped:
+                finished.acquire()
             outcomes = [o for r in results if r for o in r]
             jobs = [job for job, _ in outcomes if job]
             back_off = any(b for _, b in outcomes)
             rounds += 1
         return True
+
+    def lane(self, i):
+        """Connection i's thread: sends the jobs a move gives it, one after the other."""
+        while not self.stop.is_set():
+            jobs, results, finished = self.lanes[i].get()
+            try:
+                results[i] = [self.do_job(self.pool[i], job) for job in jobs]
+            except Exception as e:  # a lane that died would hang every later move
+                log(f"route lane {i} failed ({e!r}); its routes go again")
+                results[i] = [(job, True) for job in jobs]
+            finally:
+                finished.release()
 
     def takeover(self, epoch):
         jobs = [(t, c, self.identity.eni, "ReplaceRoute") for t, c in self.routes]
@@ -579,6 +597,7 @@ class Mover:
 
     def recorder(self):
         """The VRRP record and journal line of each transition, in order, at a low CPU priority."""
+        self.background_tids.add(threading.get_native_id())
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
         while not self.stop.is_set():
             previous, state, priority, at = self.records.get()
@@ -590,6 +609,7 @@ class Mover:
 
     def publish_metrics(self):
         """The VRRP transition metric, at the lowest CPU priority, never before a route move."""
+        self.background_tids.add(threading.get_native_id())
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
         while not self.stop.is_set():
             state, at = self.metrics.get()
@@ -639,7 +659,8 @@ class Mover:
 
     def timer(self):
         while not self.stop.wait(self.reassert_s):
-            self.work.put(("reassert", self.epoch))
+            if self.active:
+                self.work.put(("reassert", self.epoch))
             self.refresh_credentials()
 
     def refresh_credentials(self):
@@ -664,13 +685,65 @@ class Mover:
         size = max(1, min(MAX_CONNECTIONS, len(self.routes)))
         self.pool = [Connection(self.endpoint("ec2"), self.ctx, self.connect.get("ec2"), self.source_ip)
                      for _ in range(size)]
-        for conn in self.pool:
+        self.lanes = [queue.Queue() for _ in self.pool]
+        for i, conn in enumerate(self.pool):
             threading.Thread(target=conn.keep, args=(self.stop,), daemon=True).start()
-        self.ready.set()
+            if i:
+                threading.Thread(target=self.lane, args=(i,), daemon=True).start()
         log(f"ready: {self.identity.eni} in {self.identity.region}, {len(self.routes)} route(s), "
             f"{size} connection(s) to {self.endpoint('ec2')}")
-        # a transition keepalived announced while the mover was away is acted on now
+        with self.activation:
+            self.ready.set()
+            if self.active:
+                self.raise_priority()
+                self.kick()
+
+    def activate(self):
+        """This process holds the lock: it reads the FIFO and moves routes from now on."""
+        self.load_seen()
+        self.master = self.holds_placeholder()
+        self.state = self.recorded_state()
+        with self.activation:
+            self.active = True
+            self.raise_priority()
+            if self.ready.is_set():
+                self.kick()
+
+    def raise_priority(self):
+        """The active mover's threads at activeNice. Both units start at a low priority, so a mover
+        starting (the spare coming back) never takes CPU from the prober or keepalived; the one that
+        acts on a failover is ahead of them. Linux keeps a nice value per thread."""
+        for tid in os.listdir("/proc/self/task"):
+            if int(tid) in self.background_tids:
+                continue
+            try:
+                os.setpriority(os.PRIO_PROCESS, int(tid), self.c["activeNice"])
+            except OSError as e:
+                log(f"cannot raise thread {tid} to nice {self.c['activeNice']} ({e})")
+                return
+
+    def kick(self):
+        # a transition keepalived announced while no mover was reading is acted on now
         self.work.put(("takeover" if self.master else "reassert", self.epoch))
+
+    def on_reload(self, *_):
+        """SIGUSR1 (ExecReload): a re-assert now; a spare passes it to the active mover."""
+        if self.active:
+            self.work.put(("reassert", self.epoch))
+            return
+        pid = self.active_pid()
+        if pid:
+            try:
+                os.kill(pid, signal.SIGUSR1)
+            except OSError:
+                pass
+
+    def active_pid(self):
+        try:
+            with open(self.lock_path) as f:
+                return int(f.readline().strip() or 0)
+        except (OSError, ValueError):
+            return 0
 
     def holds_placeholder(self):
         forced = os.environ.get("VIG_MASTER_AT_START")
@@ -695,9 +768,7 @@ class Mover:
         # this process was away waits in the pipe for the next one
         return os.open(self.fifo, os.O_RDWR | os.O_CLOEXEC)
 
-    def read_fifo(self):
-        fd = self.open_fifo()
-        notify_systemd("READY=1")
+    def read_fifo(self, fd):
         pending = b""
         while not self.stop.is_set():
             readable, _, _ = select.select([fd], [], [], 1)
@@ -748,29 +819,36 @@ def main():
         mover = Mover(json.load(f))
     os.umask(0o022)
     os.makedirs(mover.run_dir, mode=0o755, exist_ok=True)
-    # the lock against itself: one mover per gateway, whatever started it
-    lock = open(os.path.join(mover.run_dir, mover.c["lockFileName"]), "a+")
+    signal.signal(signal.SIGUSR1, mover.on_reload)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # the FIFO is there before keepalived starts (its unit is After= this one, started at READY=1)
+    fifo = mover.open_fifo()
+    notify_systemd("READY=1")
+    for target in (mover.worker, mover.timer, mover.recorder, mover.publish_metrics, mover.start):
+        threading.Thread(target=target, daemon=True).start()
+    # the lock against itself: one active mover per gateway; another one waits, ready, as its spare
+    lock = open(mover.lock_path, "a+")
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        previous = None
     except OSError as e:
-        if e.errno in (errno.EAGAIN, errno.EACCES):
-            log("another route mover holds the lock; leaving")
-            return 1
-        raise
+        if e.errno not in (errno.EAGAIN, errno.EACCES):
+            raise
+        previous = mover.active_pid()
+        log(f"spare: the active route mover is pid {previous}; this one (pid {os.getpid()}) takes over when it ends")
+        fcntl.flock(lock, fcntl.LOCK_EX)
     lock.truncate(0)
     lock.write(f"{os.getpid()}\n")
     lock.flush()
-    signal.signal(signal.SIGUSR1, lambda *_: mover.work.put(("reassert", mover.epoch)))
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    mover.load_seen()
-    mover.master = mover.holds_placeholder()
-    mover.state = mover.recorded_state()
-    log(f"started ({'master' if mover.master else 'not master'}); pid {os.getpid()}")
-    for target in (mover.worker, mover.timer, mover.recorder, mover.publish_metrics, mover.start):
-        threading.Thread(target=target, daemon=True).start()
-    mover.read_fifo()
+    mover.activate()
+    role = "master" if mover.master else "not master"
+    if previous is None:
+        log(f"started ({role}); pid {os.getpid()}")
+    else:
+        ready = "ready" if mover.ready.is_set() else "still reading its identity"
+        log(f"took over from pid {previous}, which ended ({role}, {ready}); pid {os.getpid()}")
+    mover.read_fifo(fifo)
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -26,6 +26,13 @@ export const LOCK_FILE_NAME = "route-mover.lock";
 export const REASSERT_S = 30;
 /** systemd restarts a mover that died after this long; it replays what keepalived said meanwhile. */
 export const RESTART_MS = 200;
+/**
+ * Both mover units start at STARTING_NICE, so a mover starting (the killed one coming back as the
+ * spare: a second of CPU on a starved instance) never delays the prober or keepalived; the active
+ * mover raises its threads to ACTIVE_NICE, ahead of them, for the failover it acts on.
+ */
+export const STARTING_NICE = 10;
+export const ACTIVE_NICE = -10;
 
 /** Files an earlier version installed that this one replaces (the install removes them). */
 export const LEGACY = {
@@ -66,6 +73,7 @@ export interface RouteMoverConfig {
   vrrpStateFileName: string;
   vrrpHistoryFileName: string;
   reassertS: number;
+  activeNice: number;
   metricsNamespace: string;
   transitionMetric: string;
 }
@@ -87,6 +95,7 @@ export function routeMoverConfig(c: GatewayContext): RouteMoverConfig {
     vrrpStateFileName: VRRP_STATE_FILE_NAME,
     vrrpHistoryFileName: VRRP_HISTORY_FILE_NAME,
     reassertS: REASSERT_S,
+    activeNice: ACTIVE_NICE,
     metricsNamespace: METRICS_NAMESPACE,
     transitionMetric: METRIC.vrrpTransition,
   };
@@ -99,31 +108,37 @@ export function renderRouteMoverConfig(c: GatewayContext): string {
 /**
  * Amazon Linux 2023's system Python (/usr/bin/python3, 3.9 for the life of AL2023: AL2023 User
  * Guide, "Python in AL2023", https://docs.aws.amazon.com/linux/al2023/ug/python.html), isolated
- * (-I) and without site (-S): the standard library only. Restart=always within RESTART_MS, never
- * rate-limited: a mover that died is back before the next failover needs it, and replays the
- * transitions keepalived wrote into the FIFO meanwhile. keepalived starts after it (its drop-in).
+ * (-I) and without site (-S): the standard library only. Two units run the same mover: whichever
+ * holds the lock is active, the other waits for the lock with its identity read and its connections
+ * open, so a mover that dies is replaced by one that has nothing to start (docs/route-mover.md,
+ * "When the mover dies"). Restart=always within RESTART_MS, never rate-limited, brings the dead one
+ * back as the new spare. keepalived starts after the main unit (its drop-in), which is started once
+ * the FIFO is there, whichever of the two is active.
  */
-export function renderRouteMoverUnit(c: GatewayContext): string {
+export function renderRouteMoverUnit(c: GatewayContext, spare = false): string {
+  const role = spare
+    ? "the route mover's hot spare (takes over the moment the active one ends)"
+    : "route mover (resident; keepalived's FIFO tells it each VRRP transition)";
   return fileOf([
     "[Unit]",
-    `Description=vpc-ipip6-gateway: route mover of site ${c.site} (resident; keepalived's FIFO tells it each VRRP transition)`,
+    `Description=vpc-ipip6-gateway: ${role}, site ${c.site}`,
     "Wants=network-online.target",
     "After=network-online.target",
-    `Before=${UNITS.keepalived}`,
+    ...(spare ? [] : [`Before=${UNITS.keepalived}`]),
     "StartLimitIntervalSec=0",
     "",
     "[Service]",
     // started (for keepalived's After=) once its FIFO is open: sd_notify READY=1
     "Type=notify",
     `ExecStart=/usr/bin/python3 -I -S ${PATHS.routeMoverScript} ${PATHS.routeMoverConfig}`,
-    // a re-assert now (SIGUSR1), e.g. after fixing a route table by hand
+    // a re-assert now (SIGUSR1), e.g. after fixing a route table by hand; a spare passes it on
     "ExecReload=/bin/kill -USR1 $MAINPID",
     "Restart=always",
     `RestartSec=${RESTART_MS}ms`,
     `StateDirectory=${path.posix.basename(PATHS.routeMoverStateDir)}`,
     `SyslogIdentifier=${LOG_TAG}`,
-    // the failover's one process: ahead of the metrics timer and anything else on a small instance
-    "Nice=-10",
+    // low while it starts; the active mover raises itself to ACTIVE_NICE (route-mover.py)
+    `Nice=${STARTING_NICE}`,
     "OOMScoreAdjust=-500",
     "",
     "[Install]",

@@ -150,6 +150,24 @@ describe("gateway rendering", () => {
     assert.match(gwA.files[PATHS.routeMoverScript], /^#!\/usr\/bin\/python3\n/);
   });
 
+  it("runs the same mover a second time as the active one's hot spare, enabled and restarted alike", () => {
+    const main = gwA.files[PATHS.routeMoverUnit];
+    const spare = gwA.files[PATHS.routeMoverSpareUnit];
+    const execStart = (unit: string) => /^ExecStart=(.*)$/m.exec(unit)?.[1];
+    assert.ok(execStart(spare) && execStart(spare) === execStart(main));
+    for (const line of ["Restart=always", "Type=notify", "ExecReload=/bin/kill -USR1 $MAINPID"])
+      assert.ok(spare.split("\n").includes(line), line);
+    // keepalived waits for the main unit's FIFO only; the spare is no part of its start
+    assert.doesNotMatch(spare, /^Before=keepalived/m);
+    const install = gwA.installScript;
+    assert.match(install, /^systemctl enable .*vpc-ipip6-gateway-route-mover-spare\.service/m);
+    assert.match(
+      install,
+      /then systemctl restart vpc-ipip6-gateway-route-mover-spare\.service; fi/,
+    );
+    assert.match(gwA.removeScript, /disable --now .*vpc-ipip6-gateway-route-mover-spare\.service/);
+  });
+
   it("starts keepalived after the route mover, which creates the FIFO keepalived writes to", () => {
     const dropIn = gwA.files[PATHS.keepalivedDropIn];
     assert.match(dropIn, /^After=.* vpc-ipip6-gateway-route-mover\.service$/m);

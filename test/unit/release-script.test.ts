@@ -36,13 +36,13 @@ function run(s: ReturnType<typeof sandbox>) {
 describe("route release script (pulumi destroy)", function () {
   this.timeout(20000);
 
-  it("stops keepalived and the resident route mover", () => {
+  it("stops keepalived and both resident route movers, the active one and its spare", () => {
     const s = sandbox();
     const r = run(s);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(
       fs.readFileSync(path.join(s.dir, "systemctl"), "utf8"),
-      `stop ${UNITS.keepalived} ${UNITS.routeMover}\n`,
+      `stop ${UNITS.keepalived} ${UNITS.routeMover} ${UNITS.routeMoverSpare}\n`,
     );
   });
 

@@ -121,6 +121,12 @@ class Mover {
       .filter(Boolean).length;
   }
 
+  /** Threads the mover has now (a failover starts none: its lanes run from the start). */
+  threads(): number {
+    const pid = this.child?.pid;
+    return pid ? fs.readdirSync(`/proc/${pid}/task`).length : 0;
+  }
+
   stop(): void {
     this.child?.kill("SIGKILL");
   }
@@ -166,12 +172,14 @@ describe("route mover: the rendered resident mover, python3, against the EC2/IMD
     m.start(false);
     await m.ready();
     const imdsBefore = s.imdsCalls().length;
+    const threadsBefore = m.threads();
     m.transition("MASTER");
     await until("four routes moved", () => done(s.calls(), "gw-a").length === ROUTES);
     await until(
       "their journal lines",
       () => (m.journal.match(/\(ReplaceRoute\)/g) ?? []).length === ROUTES,
     );
+    assert.equal(m.threads(), threadsBefore, "a failover starts no thread either");
     assert.ok(done(s.calls(), "gw-a").every((c) => c.eni === GW[0].eni && c.moved));
     assert.equal(s.imdsCalls().length, imdsBefore, "IMDS is off the critical path");
     assert.equal(m.children(), 0, "a failover starts no process");
@@ -378,16 +386,59 @@ describe("route mover: the rendered resident mover, python3, against the EC2/IMD
     );
   });
 
-  it("one mover per gateway: a second one finds the lock held and leaves", async () => {
+  it("one active mover per gateway: a second one is its spare, reads no FIFO line, and passes a reload on", async () => {
     const s = await standin({ routes: allOn(GW[1].eni) });
     const m = mover(0, s);
     m.start(false);
     await m.ready();
-    const second = new Mover(0, s);
-    const child = second.start(false, m);
-    const code = await new Promise<number | null>((r) => child.on("exit", r));
-    assert.equal(code, 1);
-    assert.match(second.journal, /another route mover holds the lock; leaving/);
+    const spare = mover(0, s);
+    spare.start(false, m);
+    await spare.ready();
+    assert.match(
+      spare.journal,
+      /^spare: the active route mover is pid \d+; this one \(pid \d+\) takes over when it ends$/m,
+    );
+    m.transition("MASTER");
+    await until("four routes moved", () => done(s.calls(), "gw-a").length === ROUTES);
+    await until(
+      "the active's journal lines",
+      () => (m.journal.match(/\(ReplaceRoute\)/g) ?? []).length === ROUTES,
+    );
+    assert.doesNotMatch(spare.journal, /ReplaceRoute|vrrp:/, "the spare acts on nothing");
+    // systemd's ExecReload signals the unit's main process, which may be the spare
+    const reads = () => s.calls().filter((c) => c.action === "DescribeRouteTables").length;
+    const before = reads();
+    spare.child?.kill("SIGUSR1");
+    await until("a re-assert by the active mover", () => reads() === before + 1);
+    assert.equal(m.children() + spare.children(), 0);
+  });
+
+  it("a killed active mover's spare takes over at once: no IMDS read, no process, and moves every route", async () => {
+    const s = await standin({ routes: allOn(GW[1].eni) });
+    const m = mover(0, s);
+    m.start(false);
+    await m.ready();
+    const spare = mover(0, s, { VIG_MASTER_AT_START: "1" });
+    spare.start(false, m);
+    await spare.ready();
+    await until("the spare waiting", () => /^spare: /m.test(spare.journal));
+    const imdsBefore = s.imdsCalls().length;
+    m.stop();
+    await new Promise((r) => m.child?.on("exit", r));
+    // keepalived on this gateway became master while no mover read its FIFO: the placeholder says so
+    await until("four routes moved by the spare", () => done(s.calls(), "gw-a").length === ROUTES);
+    assert.match(
+      spare.journal,
+      /^took over from pid \d+, which ended \(master, ready\); pid \d+$/m,
+    );
+    assert.equal(
+      s.imdsCalls().length,
+      imdsBefore,
+      "the spare read its identity before it was needed",
+    );
+    assert.equal(spare.children(), 0, "a takeover starts no process");
+    const lockPid = Number(fs.readFileSync(path.join(m.runDir, "route-mover.lock"), "utf8").trim());
+    assert.equal(lockPid, spare.child?.pid);
   });
 
   it("a killed mover's successor replays what keepalived wrote meanwhile and moves the routes", async () => {
