@@ -100,6 +100,17 @@ gw_mover_pid() {
   [ -n "$p" ] && kill -0 "$p" 2>/dev/null && echo "$p"
 }
 
+# gw_mover_count NAME: route mover processes running in NAME (the active one and its spare): python
+# processes whose command line names the mover, not the shells that restart them.
+gw_mover_count() {
+  local p cmd n=0
+  for p in $(ip netns pids "$1"); do
+    cmd=$(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null) || continue
+    [[ $cmd == *python3\ * && $cmd != *bash\ * && $cmd == *route-mover\ * ]] && n=$((n + 1))
+  done
+  echo "$n"
+}
+
 # gw_is_master NAME: keepalived holds VRRP's placeholder address on NAME (it is master).
 gw_is_master() { ip -n "$1" -4 -o addr show dev "$VRRP_LINK" 2>/dev/null | grep -q " $VRRP_ADDR/"; }
 

@@ -153,22 +153,25 @@ sleep 2
 probes_stop failbackReboot
 report_state failbackReboot
 
-progress "route mover death: $STANDBY's mover killed (SIGKILL), then $PRIMARY's tunnel cut at once"
+progress "route mover death: $STANDBY's active mover killed (SIGKILL), then $PRIMARY's tunnel cut at once"
 steady_on "$PRIMARY" "$PRIMARY_TUNNEL" || wait_for 30 steady_on "$PRIMARY" "$PRIMARY_TUNNEL"
 probes_start moverDeath
 sleep 2
 old=$(gw_mover_pid "$STANDBY")
+value moverDeath.moversBefore "$(gw_mover_count "$STANDBY")"
 value moverDeath.eventAt "$(now)"
 t0=$(now)
 kill -9 "$old"
 cut_tunnel "$PRIMARY"
-# the unit's Restart=always: a new mover, its lock taken and its pid written
+# the spare takes the lock and writes its pid (or, without one, the unit's Restart=always starts a new mover)
 until p=$(gw_mover_pid "$STANDBY") && [ -n "$p" ] && [ "$p" != "$old" ]; do
   (( $(elapsed_ms "$t0") > 10000 )) && break
   sleep 0.02
 done
 [ -n "${p:-}" ] && [ "$p" != "$old" ] && value moverDeath.restartMs "$(elapsed_ms "$t0")"
 sleep "$POST_FAILURE_S"
+# the killed mover's unit (Restart=always) is back, as the new spare
+value moverDeath.moversAfter "$(gw_mover_count "$STANDBY")"
 probes_stop moverDeath
 report_state moverDeath
 value moverDeath.endAt "$(now)"
