@@ -55,6 +55,9 @@ USABLE_MARGIN_S = 60
 MAX_CONNECTIONS = 4
 REQUEST_TIMEOUT_S = 10
 VRRP_HISTORY = 10
+# the VRRP record waits this long at most for a takeover to finish: a move that goes on (throttled)
+# does not hold the journal line back for ever
+RECORD_WAIT_S = 2.0
 
 
 def log(message):
@@ -303,6 +306,10 @@ class Connection:
 # --- The mover ----------------------------------------------------------------------------------
 
 
+def ms_between(start, end):
+    return max(0, round((end - start) * 1000))
+
+
 def xml_tag(text, tag):
     m = re.search(f"<{tag}>([^<]*)</{tag}>", text or "")
     return m.group(1) if m else ""
@@ -334,6 +341,12 @@ class Mover:
         self.seen_lock = threading.Lock()
         self.unseen_logged = set()
         self.ready = threading.Event()
+        # takeovers queued or running: the record and the metric wait for none (they hold the GIL,
+        # at a low CPU priority, while a takeover waits for it)
+        self.takeovers = 0
+        self.takeovers_done = threading.Condition()
+        self.master_at = time.time()
+        self.answered_at = []
         # active: this process holds the lock (reads the FIFO, moves routes); until then it is the
         # spare, identity and connections ready, that takes over the moment the active one ends
         self.active = False
@@ -412,6 +425,7 @@ class Mover:
             log(f"{route}: {action} failed (no answer: {e}); retrying")
             return job, True
         if status == 200:
+            self.answered_at.append(time.time())
             log(f"{route} -> {eni} ({action})")
             self.mark_seen(table, cidr)
             return None, False
@@ -478,7 +492,28 @@ class Mover:
 
     def takeover(self, epoch):
         jobs = [(t, c, self.identity.eni, "ReplaceRoute") for t, c in self.routes]
-        self.move(jobs, lambda: self.master and self.epoch == epoch, "mastership")
+        self.answered_at = []
+        if self.move(jobs, lambda: self.master and self.epoch == epoch, "mastership"):
+            last, first = max(self.answered_at, default=0), min(self.answered_at, default=0)
+            if self.answered_at and self.epoch == epoch:
+                log(f"takeover: {len(self.answered_at)} of {len(jobs)} route(s) on this gateway "
+                    f"{ms_between(self.master_at, last)} ms after MASTER (first answer after "
+                    f"{ms_between(self.master_at, first)} ms)")
+
+    def queue_takeover(self, epoch):
+        with self.takeovers_done:
+            self.takeovers += 1
+        self.work.put(("takeover", epoch))
+
+    def takeover_done(self):
+        with self.takeovers_done:
+            self.takeovers -= 1
+            self.takeovers_done.notify_all()
+
+    def after_takeovers(self):
+        """Returns once no takeover is queued or running, or after RECORD_WAIT_S."""
+        with self.takeovers_done:
+            self.takeovers_done.wait_for(lambda: self.takeovers <= 0, RECORD_WAIT_S)
 
     def read_routes(self):
         """{(table, cidr): (eni or 'none', state)} of the managed tables, from one DescribeRouteTables."""
@@ -551,15 +586,16 @@ class Mover:
             # hears a lower-priority master (a split brain healing) takes the routes back at once
             if state == "MASTER_RX_LOWER_PRI" and self.master:
                 log("vrrp: a lower-priority peer is master too; taking the routes back")
-                self.work.put(("takeover", self.epoch))
+                self.queue_takeover(self.epoch)
             return
         at = time.time()
         previous, self.state = self.state, state
         self.epoch += 1
         self.master = state == "MASTER"
         if self.master:
-            self.work.put(("takeover", self.epoch))
-        # the record and the metric off the FIFO thread: the worker moves the routes first
+            self.master_at = at
+            self.queue_takeover(self.epoch)
+        # the record and the metric off the FIFO thread, after the takeover (after_takeovers)
         self.records.put((previous, state, priority, at))
 
     def recorded_state(self):
@@ -575,6 +611,8 @@ class Mover:
                    "FAULT": "fault: the prober's track file says the tunnel is down",
                    "STOP": "keepalived stopped"}
         reason = reasons.get(state, f"keepalived reported {state}")
+        # written after the takeover's route lines: the line says when the transition was
+        clock = time.strftime("%H:%M:%S", time.gmtime(at)) + f".{int(at * 1000) % 1000:03d}"
         entry = {"at": round(at, 6), "from": previous, "to": state, "reason": reason}
         history_file = os.path.join(self.run_dir, self.c["vrrpHistoryFileName"])
         try:
@@ -586,7 +624,7 @@ class Mover:
         self.write_atomic(history_file, "".join(json.dumps(h) + "\n" for h in history))
         self.write_atomic(os.path.join(self.run_dir, self.c["vrrpStateFileName"]),
                           json.dumps({"version": 1, "state": state, "since": entry["at"], "transitions": history}) + "\n")
-        log(f"vrrp: {previous} -> {state}: {reason}")
+        log(f"vrrp: {previous} -> {state} at {clock} UTC: {reason}")
 
     @staticmethod
     def write_atomic(path, text):
@@ -601,6 +639,7 @@ class Mover:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
         while not self.stop.is_set():
             previous, state, priority, at = self.records.get()
+            self.after_takeovers()
             try:
                 self.record(previous, state, priority, at)
             except OSError as e:
@@ -614,6 +653,7 @@ class Mover:
         while not self.stop.is_set():
             state, at = self.metrics.get()
             self.ready.wait()
+            self.after_takeovers()
             stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(at)))
             params = [("Action", "PutMetricData"), ("Namespace", self.c["metricsNamespace"]),
                       ("MetricData.member.1.MetricName", self.c["transitionMetric"])]
@@ -643,9 +683,9 @@ class Mover:
     def worker(self):
         while not self.stop.is_set():
             kind, epoch = self.work.get()
-            if not self.ready.is_set():
-                continue
             try:
+                if not self.ready.is_set():
+                    continue
                 if kind == "takeover":
                     if self.master and self.epoch == epoch:
                         self.takeover(epoch)
@@ -655,7 +695,10 @@ class Mover:
                 log(f"{'the move' if kind == 'takeover' else 're-assert'} failed: {e}")
                 if kind == "takeover" and self.master and self.epoch == epoch:
                     time.sleep(RETRY_BASE_S)
-                    self.work.put((kind, epoch))
+                    self.queue_takeover(epoch)
+            finally:
+                if kind == "takeover":
+                    self.takeover_done()
 
     def timer(self):
         while not self.stop.wait(self.reassert_s):
@@ -724,7 +767,11 @@ class Mover:
 
     def kick(self):
         # a transition keepalived announced while no mover was reading is acted on now
-        self.work.put(("takeover" if self.master else "reassert", self.epoch))
+        if self.master:
+            self.master_at = time.time()
+            self.queue_takeover(self.epoch)
+        else:
+            self.work.put(("reassert", self.epoch))
 
     def on_reload(self, *_):
         """SIGUSR1 (ExecReload): a re-assert now; a spare passes it to the active mover."""

@@ -187,6 +187,7 @@ describe("route mover: the rendered resident mover, python3, against the EC2/IMD
       m.journal,
       /route 172\.\S+ in rtb-0ccc3333 -> eni-0aaaaaaaaaaaaaaa1 \(ReplaceRoute\)/,
     );
+    await until("the record, after the takeover", () => /vrrp: INIT -> MASTER at /.test(m.journal));
     const { secretAccessKey, sessionToken } = credentialsOf("gw-a");
     assert.ok(!m.journal.includes(secretAccessKey) && !m.journal.includes(sessionToken));
     const record = JSON.parse(fs.readFileSync(path.join(m.runDir, "vrrp.json"), "utf8")) as {
@@ -261,6 +262,34 @@ describe("route mover: the rendered resident mover, python3, against the EC2/IMD
     assert.match(m.journal, /HTTP 503 RequestLimitExceeded: Request limit exceeded\.\); retrying/);
   });
 
+  it("writes the VRRP record after the takeover, so nothing competes with it, then says what the takeover took", async () => {
+    const s = await standin({ routes: allOn(GW[1].eni), latencyMs: 150 });
+    const m = mover(0, s);
+    m.start(false);
+    await m.ready();
+    m.transition("MASTER");
+    await until("the record's journal line", () => /vrrp: INIT -> MASTER/.test(m.journal));
+    const lines = m.journal.split("\n");
+    const recordLine = lines.findIndex((l) => /vrrp: INIT -> MASTER/.test(l));
+    const routeLines = lines.flatMap((l, i) => (/\(ReplaceRoute\)/.test(l) ? [i] : []));
+    assert.equal(routeLines.length, ROUTES, m.journal);
+    assert.ok(
+      routeLines.every((i) => i < recordLine),
+      `routes first:\n${m.journal}`,
+    );
+    assert.match(
+      lines[recordLine],
+      /^vrrp: INIT -> MASTER at \d\d:\d\d:\d\d\.\d{3} UTC: became master \(priority 200\)$/,
+    );
+    const summary =
+      /^takeover: 4 of 4 route\(s\) on this gateway (\d+) ms after MASTER \(first answer after (\d+) ms\)$/m.exec(
+        m.journal,
+      );
+    assert.ok(summary, m.journal);
+    assert.ok(Number(summary[1]) >= 150 && Number(summary[2]) >= 150, "the latency is in both");
+    assert.ok(Number(summary[2]) <= Number(summary[1]));
+  });
+
   it("never gives up while master, and stops as soon as keepalived says it is not", async () => {
     const s = await standin({ routes: allOn(GW[1].eni), bucket: 0, refill: 0 });
     const m = mover(0, s);
@@ -269,6 +298,11 @@ describe("route mover: the rendered resident mover, python3, against the EC2/IMD
     m.transition("MASTER");
     await sleep(5000);
     assert.ok(mutations(s.calls()).length >= 4 * 4, "kept trying for 5 s");
+    assert.match(
+      m.journal,
+      /vrrp: INIT -> MASTER at /,
+      "a move that goes on holds the record back 2 s at most",
+    );
     m.transition("BACKUP");
     await until("it gives up", () =>
       /4 route\(s\) left as they are: mastership no longer holds/.test(m.journal),
@@ -343,6 +377,8 @@ describe("route mover: the rendered resident mover, python3, against the EC2/IMD
       () => done(s.calls().slice(before), "gw-a").length === ROUTES,
     );
     assert.ok(done(s.calls().slice(before), "gw-a").every((c) => c.moved));
+    // the record is written once no takeover is left
+    await until("the record", () => /vrrp: INIT -> MASTER at /.test(m.journal));
     const record = JSON.parse(fs.readFileSync(path.join(m.runDir, "vrrp.json"), "utf8")) as {
       state: string;
     };
