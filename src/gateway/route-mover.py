@@ -346,7 +346,7 @@ class Mover:
         self.takeovers = 0
         self.takeovers_done = threading.Condition()
         self.master_at = time.time()
-        self.answered_at = []
+        self.sent_at, self.answered_at = [], []
         # active: this process holds the lock (reads the FIFO, moves routes); until then it is the
         # spare, identity and connections ready, that takes over the moment the active one ends
         self.active = False
@@ -418,6 +418,7 @@ class Mover:
         """None when done; otherwise the job to send again (action switched) and whether to back off."""
         table, cidr, eni, action = job
         route = f"route {cidr} in {table}"
+        self.sent_at.append(time.time())
         try:
             status, text = self.ec2([("Action", action), ("RouteTableId", table),
                                      ("DestinationCidrBlock", cidr), ("NetworkInterfaceId", eni)], conn)
@@ -492,13 +493,14 @@ class Mover:
 
     def takeover(self, epoch):
         jobs = [(t, c, self.identity.eni, "ReplaceRoute") for t, c in self.routes]
-        self.answered_at = []
+        self.sent_at, self.answered_at = [], []
         if self.move(jobs, lambda: self.master and self.epoch == epoch, "mastership"):
-            last, first = max(self.answered_at, default=0), min(self.answered_at, default=0)
             if self.answered_at and self.epoch == epoch:
+                def after(times, pick):
+                    return ms_between(self.master_at, pick(times))
                 log(f"takeover: {len(self.answered_at)} of {len(jobs)} route(s) on this gateway "
-                    f"{ms_between(self.master_at, last)} ms after MASTER (first answer after "
-                    f"{ms_between(self.master_at, first)} ms)")
+                    f"{after(self.answered_at, max)} ms after MASTER (first request sent after "
+                    f"{after(self.sent_at, min)} ms, first answer after {after(self.answered_at, min)} ms)")
 
     def queue_takeover(self, epoch):
         with self.takeovers_done:
