@@ -78,11 +78,16 @@ function describeLab(kernel: string) {
         assert.equal(typeof report.dayTwo.status[gw].vrrp, "string");
     });
 
-    it("reports the EC2 targets measured raw, each met or missed", () => {
+    it("reports the EC2 targets measured raw, each among the checks that gate the run", () => {
       assert.deepEqual(
         report.targets.map((t) => typeof t.pass),
         ["boolean", "boolean", "boolean", "boolean", "boolean"],
       );
+      for (const t of report.targets)
+        assert.ok(
+          report.checks.some((c) => c.name === t.name && c.pass === t.pass),
+          `${t.name} is a check`,
+        );
     });
 
     it("passes every check, and the exit code says so", () => {
