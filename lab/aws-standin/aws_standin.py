@@ -11,7 +11,9 @@ signer (written from AWS's SigV4 documentation and checked against AWS's publish
 Errors have EC2's shape (Response/Errors/Error/Code/Message, RequestID) and texts. Throttling is EC2's
 token buckets, per account and region and shared by every caller: mutating actions 50 tokens refilled
 at 5/s, non-mutating 100 at 20/s; an empty bucket answers 503 RequestLimitExceeded and a throttled request
-takes no token. `--latency-ms` adds a per-call service time (uniform +-50 %).
+takes no token. `--latency-ms` adds a per-call service time (uniform +-50 %); `--read-latency-ms`
+adds more to the read-only calls (Describe*), which answer slower than a route change in an account
+with many resources.
 
 IMDS side: IMDSv2 only (PUT /latest/api/token first; a GET without a valid token is 401), identity chosen
 by the caller's source address, as the hypervisor knows which instance asks; it serves the role's
@@ -397,6 +399,8 @@ class Standin:
         rid = str(uuid.uuid4())
         if self.args.latency_ms:
             time.sleep(self.args.latency_ms * random.uniform(0.5, 1.5) / 1000)
+        if self.args.read_latency_ms and b"Action=Describe" in body:
+            time.sleep(self.args.read_latency_ms / 1000)
         headers = list(handler.headers.items())
         err, key = verify_sigv4(handler.command, handler.path, headers, body, self.keys.get,
                                 datetime.datetime.fromtimestamp(self.now(), datetime.timezone.utc),
@@ -640,6 +644,7 @@ def main():
     p.add_argument("--tls-cert"), p.add_argument("--tls-key")
     p.add_argument("--backend", choices=["memory", "linux"], default="memory")
     p.add_argument("--latency-ms", type=float, default=0)
+    p.add_argument("--read-latency-ms", type=float, default=0)
     p.add_argument("--bucket", type=int, default=50)
     p.add_argument("--refill", type=float, default=5)
     p.add_argument("--credential-ttl", type=float, default=6 * 3600, help="lifetime of role credentials, s")

@@ -341,10 +341,11 @@ class Mover:
         self.seen_lock = threading.Lock()
         self.unseen_logged = set()
         self.ready = threading.Event()
-        # takeovers queued or running: the record and the metric wait for none (they hold the GIL,
-        # at a low CPU priority, while a takeover waits for it)
+        # takeovers queued or running: the record and the metric wait until there is none, so no
+        # thread of theirs wakes to compete with a takeover for the CPU or Python's interpreter lock
         self.takeovers = 0
         self.takeovers_done = threading.Condition()
+        self.held_records = []
         self.master_at = time.time()
         self.sent_at, self.answered_at = [], []
         # active: this process holds the lock (reads the FIFO, moves routes); until then it is the
@@ -352,8 +353,9 @@ class Mover:
         self.active = False
         self.activation = threading.Lock()
         self.lock_path = os.path.join(self.run_dir, config["lockFileName"])
-        # threads that keep their own, lower priority (the record, the metric)
-        self.background_tids = set()
+        # a re-assert asked for (timer, reload, start): one read at a time, requests coalesce
+        self.reassert_asked = threading.Event()
+        self.reader_conn = None
 
     # state kept across restarts and reboots: the routes seen to exist
     def seen_file(self):
@@ -455,6 +457,7 @@ class Mover:
         rounds, back_off = 0, False
         while jobs:
             if rounds:
+                self.release_records(older_than=time.time() - RECORD_WAIT_S)
                 if not entitled():
                     log(f"{len(jobs)} route(s) left as they are: {entitlement} no longer holds")
                     return False
@@ -510,6 +513,8 @@ class Mover:
     def takeover_done(self):
         with self.takeovers_done:
             self.takeovers -= 1
+            if self.takeovers <= 0:
+                self.release_records()
             self.takeovers_done.notify_all()
 
     def after_takeovers(self):
@@ -517,11 +522,28 @@ class Mover:
         with self.takeovers_done:
             self.takeovers_done.wait_for(lambda: self.takeovers <= 0, RECORD_WAIT_S)
 
+    def record_later(self, record):
+        """The recorder gets a transition once no takeover is queued or running (or, while one goes on
+        throttled, after RECORD_WAIT_S: move() releases it between rounds)."""
+        with self.takeovers_done:
+            if self.takeovers <= 0:
+                self.records.put(record)
+            else:
+                self.held_records.append(record)
+
+    def release_records(self, older_than=None):
+        with self.takeovers_done:
+            if older_than is not None and not any(r[3] < older_than for r in self.held_records):
+                return
+            for record in self.held_records:
+                self.records.put(record)
+            self.held_records = []
+
     def read_routes(self):
         """{(table, cidr): (eni or 'none', state)} of the managed tables, from one DescribeRouteTables."""
         params = [("Action", "DescribeRouteTables")]
         params += [(f"RouteTableId.{i + 1}", t) for i, t in enumerate(self.c["routeTables"])]
-        status, text = self.ec2(params)
+        status, text = self.ec2(params, self.reader_conn)
         if status != 200:
             raise OSError(f"cannot read the route tables (HTTP {status} {xml_tag(text, 'Code')})")
         found = {}
@@ -539,13 +561,14 @@ class Mover:
         status, text = self.ec2([("Action", "DescribeNetworkInterfaces"),
                                  ("Filter.1.Name", "addresses.private-ip-address"),
                                  ("Filter.1.Value.1", self.c["peerPrivateIp"]),
-                                 ("Filter.2.Name", "vpc-id"), ("Filter.2.Value.1", self.identity.vpc)])
+                                 ("Filter.2.Name", "vpc-id"), ("Filter.2.Value.1", self.identity.vpc)],
+                                self.reader_conn)
         eni = xml_tag(text, "networkInterfaceId") if status == 200 else ""
         self.peer_eni = eni or None
         return self.peer_eni
 
-    def reassert(self):
-        master, epoch = self.master, self.epoch
+    def reassert_jobs(self, master):
+        """The route changes a re-assert makes, from one read (on the reader's connection)."""
         found = self.read_routes()
         for (table, cidr) in found:
             if (table, cidr) in self.routes:
@@ -572,14 +595,18 @@ class Mover:
                 peer = self.find_peer_eni()
                 if peer is None:
                     log("cannot find the peer's ENI; routes left on this gateway")
-                    return
+                    return []
                 log(f"route {cidr} in {table}: on this gateway, which is not master; handing it to {peer}")
                 jobs.append((table, cidr, peer, "ReplaceRoute"))
-        if jobs:
-            if master:
-                self.move(jobs, lambda: self.master and self.epoch == epoch, "mastership")
-            else:
-                self.move(jobs, lambda: not self.master and self.epoch == epoch, "not being master")
+        return jobs
+
+    def repair(self, jobs, epoch):
+        if not jobs:
+            return
+        if self.master:
+            self.move(jobs, lambda: self.master and self.epoch == epoch, "mastership")
+        else:
+            self.move(jobs, lambda: not self.master and self.epoch == epoch, "not being master")
 
     # VRRP transitions
     def on_transition(self, state, priority):
@@ -597,8 +624,8 @@ class Mover:
         if self.master:
             self.master_at = at
             self.queue_takeover(self.epoch)
-        # the record and the metric off the FIFO thread, after the takeover (after_takeovers)
-        self.records.put((previous, state, priority, at))
+        # the record and the metric off the FIFO thread, after the takeover
+        self.record_later((previous, state, priority, at))
 
     def recorded_state(self):
         try:
@@ -636,12 +663,11 @@ class Mover:
         os.replace(tmp, path)
 
     def recorder(self):
-        """The VRRP record and journal line of each transition, in order, at a low CPU priority."""
-        self.background_tids.add(threading.get_native_id())
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+        """The VRRP record and journal line of each transition, in order, once no takeover is left
+        (record_later). No lower CPU priority of its own: a thread the kernel deschedules while it
+        holds Python's interpreter lock would hold up the takeover."""
         while not self.stop.is_set():
             previous, state, priority, at = self.records.get()
-            self.after_takeovers()
             try:
                 self.record(previous, state, priority, at)
             except OSError as e:
@@ -649,9 +675,7 @@ class Mover:
             self.metrics.put((state, at))
 
     def publish_metrics(self):
-        """The VRRP transition metric, at the lowest CPU priority, never before a route move."""
-        self.background_tids.add(threading.get_native_id())
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+        """The VRRP transition metric, after the record, never while a takeover is queued or running."""
         while not self.stop.is_set():
             state, at = self.metrics.get()
             self.ready.wait()
@@ -684,15 +708,17 @@ class Mover:
     # threads
     def worker(self):
         while not self.stop.is_set():
-            kind, epoch = self.work.get()
+            kind, epoch, *jobs = self.work.get()
             try:
                 if not self.ready.is_set():
                     continue
                 if kind == "takeover":
                     if self.master and self.epoch == epoch:
                         self.takeover(epoch)
-                else:
-                    self.reassert()
+                elif self.epoch == epoch:
+                    self.repair(jobs[0], epoch)
+                elif jobs[0]:
+                    log("re-assert: a VRRP transition came during its read; its repairs are left to the next")
             except (OSError, http.client.HTTPException, ssl.SSLError, ValueError, KeyError) as e:
                 log(f"{'the move' if kind == 'takeover' else 're-assert'} failed: {e}")
                 if kind == "takeover" and self.master and self.epoch == epoch:
@@ -702,10 +728,28 @@ class Mover:
                 if kind == "takeover":
                     self.takeover_done()
 
+    def reader(self):
+        """Each re-assert's reads, on a connection of their own: a takeover never waits for them. The
+        repairs go to the worker, which drops them if a transition came meanwhile."""
+        while not self.stop.is_set():
+            self.reassert_asked.wait()
+            self.reassert_asked.clear()
+            self.ready.wait()
+            epoch = self.epoch
+            try:
+                jobs = self.reassert_jobs(self.master)
+            except (OSError, http.client.HTTPException, ssl.SSLError, ValueError, KeyError) as e:
+                log(f"re-assert failed: {e}")
+                continue
+            self.work.put(("repair", epoch, jobs))
+
+    def ask_reassert(self):
+        self.reassert_asked.set()
+
     def timer(self):
         while not self.stop.wait(self.reassert_s):
             if self.active:
-                self.work.put(("reassert", self.epoch))
+                self.ask_reassert()
             self.refresh_credentials()
 
     def refresh_credentials(self):
@@ -730,13 +774,14 @@ class Mover:
         size = max(1, min(MAX_CONNECTIONS, len(self.routes)))
         self.pool = [Connection(self.endpoint("ec2"), self.ctx, self.connect.get("ec2"), self.source_ip)
                      for _ in range(size)]
+        self.reader_conn = Connection(self.endpoint("ec2"), self.ctx, self.connect.get("ec2"), self.source_ip)
         self.lanes = [queue.Queue() for _ in self.pool]
-        for i, conn in enumerate(self.pool):
+        for i, conn in enumerate(self.pool + [self.reader_conn]):
             threading.Thread(target=conn.keep, args=(self.stop,), daemon=True).start()
-            if i:
+            if 0 < i < size:
                 threading.Thread(target=self.lane, args=(i,), daemon=True).start()
         log(f"ready: {self.identity.eni} in {self.identity.region}, {len(self.routes)} route(s), "
-            f"{size} connection(s) to {self.endpoint('ec2')}")
+            f"{size} connection(s) to {self.endpoint('ec2')} for the moves and one for the re-assert's reads")
         with self.activation:
             self.ready.set()
             if self.active:
@@ -759,8 +804,6 @@ class Mover:
         starting (the spare coming back) never takes CPU from the prober or keepalived; the one that
         acts on a failover is ahead of them. Linux keeps a nice value per thread."""
         for tid in os.listdir("/proc/self/task"):
-            if int(tid) in self.background_tids:
-                continue
             try:
                 os.setpriority(os.PRIO_PROCESS, int(tid), self.c["activeNice"])
             except OSError as e:
@@ -773,12 +816,12 @@ class Mover:
             self.master_at = time.time()
             self.queue_takeover(self.epoch)
         else:
-            self.work.put(("reassert", self.epoch))
+            self.ask_reassert()
 
     def on_reload(self, *_):
         """SIGUSR1 (ExecReload): a re-assert now; a spare passes it to the active mover."""
         if self.active:
-            self.work.put(("reassert", self.epoch))
+            self.ask_reassert()
             return
         pid = self.active_pid()
         if pid:
@@ -873,7 +916,7 @@ def main():
     # the FIFO is there before keepalived starts (its unit is After= this one, started at READY=1)
     fifo = mover.open_fifo()
     notify_systemd("READY=1")
-    for target in (mover.worker, mover.timer, mover.recorder, mover.publish_metrics, mover.start):
+    for target in (mover.worker, mover.reader, mover.timer, mover.recorder, mover.publish_metrics, mover.start):
         threading.Thread(target=target, daemon=True).start()
     # the lock against itself: one active mover per gateway; another one waits, ready, as its spare
     lock = open(mover.lock_path, "a+")

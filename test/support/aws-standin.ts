@@ -29,6 +29,8 @@ export interface StandinOptions {
   bucket?: number;
   refill?: number;
   latencyMs?: number;
+  /** More service time for the read-only calls (Describe*), in ms. */
+  readLatencyMs?: number;
   /** Lifetime of the role credentials IMDS serves, in seconds (default 6 h). */
   credentialTtlS?: number;
 }
@@ -138,6 +140,8 @@ export class AwsStandin {
         String(o.refill ?? 5),
         "--latency-ms",
         String(o.latencyMs ?? 0),
+        "--read-latency-ms",
+        String(o.readLatencyMs ?? 0),
         "--credential-ttl",
         String(o.credentialTtlS ?? 6 * 3600),
       ],

@@ -291,6 +291,27 @@ describe("route mover: the rendered resident mover, python3, against the EC2/IMD
     assert.ok(sent <= first - 75 && first <= last, `sent ${sent}, first ${first}, last ${last}`);
   });
 
+  it("a takeover never waits for a re-assert's read: its first request goes while the read is answered", async () => {
+    const s = await standin({ routes: allOn(GW[1].eni), readLatencyMs: 1500 });
+    const m = mover(0, s, { VIG_REASSERT_S: "0.3" });
+    m.start(false);
+    await m.ready();
+    await until("a re-assert's read answered", () =>
+      s.calls().some((c) => c.action === "DescribeRouteTables"),
+    );
+    await sleep(500); // the next read (1.5 s) is in flight
+    m.transition("MASTER");
+    await until("four routes moved", () => done(s.calls(), "gw-a").length === ROUTES);
+    const received = (c: LoggedCall) => (c as LoggedCall & { received: number }).received;
+    const firstMove = Math.min(...done(s.calls(), "gw-a").map(received));
+    const reads = () => s.calls().filter((c) => c.action === "DescribeRouteTables");
+    await until("the read in flight answered", () => reads().some((r) => r.t > firstMove));
+    assert.ok(
+      reads().some((r) => received(r) < firstMove && r.t > firstMove),
+      `a read was in flight when the first route request came: ${JSON.stringify(reads())} ${firstMove}`,
+    );
+  });
+
   it("never gives up while master, and stops as soon as keepalived says it is not", async () => {
     const s = await standin({ routes: allOn(GW[1].eni), bucket: 0, refill: 0 });
     const m = mover(0, s);
