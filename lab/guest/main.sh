@@ -128,6 +128,7 @@ report_state failbackTunnel
 
 progress "gateway crash: $PRIMARY stops dead"
 probes_start gatewayCrash
+gw_crash_plan "$PRIMARY"
 sleep 2
 value gatewayCrash.eventAt "$(now)"
 gw_crash "$PRIMARY"
