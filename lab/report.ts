@@ -238,7 +238,7 @@ export interface LabReport {
 
 export const STAND_INS = [
   "EC2 route tables: one Linux routing table per managed route table id in the vpc-router namespace",
-  "EC2 Query API and IMDSv2: lab/aws-standin/aws_standin.py (Debian's python3) in vpc-router, linux backend; SigV4 verified, EC2's XML errors and token buckets (50 mutating calls, refilled at 5/s); IMDS answers by source address with role credentials; no network latency added",
+  "EC2 Query API and IMDSv2: lab/aws-standin/aws_standin.py (Debian's python3) in vpc-router, linux backend (routes through rtnetlink); SigV4 verified, EC2's XML errors and token buckets (50 mutating calls, refilled at 5/s); IMDS answers by source address with role credentials; no network latency added",
   "DNS and TLS: /etc/hosts names ec2.<region>.amazonaws.com at an address in the VPC (an interface endpoint's), whose certificate comes from a lab CA in the system trust store; the gateways' route movers run under Debian's python3.11 (AL2023 runs its system python3.9)",
   "systemd: the lab runs sysctl -p, the tunnels unit's ExecStart, the long-running units (Restart=always honoured with their RestartSec), keepalived once the route mover's FIFO is there (Type=notify, After=), timer-driven oneshots, and the route mover's ExecReload (a re-assert; every 2 s during the split brain instead of its own 30 s)",
   "CloudWatch PutMetricData: the same stand-in at monitoring.<region>.amazonaws.com (another address in the VPC, in the lab CA's certificate); SigV4 for service monitoring, CloudWatch's Query errors, Throttling; every call logged with its form body",
