@@ -43,11 +43,15 @@ export interface GatewayContext {
  * Gateway 0 is preferred: it wins elections and takes the routes back when it returns. The standby
  * sits just below it because VRRPv3 makes a backup wait its skew time, (256 − priority) / 256 of an
  * advert interval, before it takes over (keepalived 2.2 vrrp.h, VRRP_TIMER_SKEW, from its effective
- * priority): 52 ms at 190 where 100 cost 122 ms, on a crash and on a tunnel failure alike. Both stay
- * below the address owner's 255, and the standby stays below the preferred gateway's old 200 too, so
- * a rolling change, which visits the standby first, never lets it preempt a primary not yet changed.
+ * priority): 2 ms at 253 where 190 cost 52 ms and 100 cost 122 ms, on a crash and on a tunnel
+ * failure alike. Both stay below the address owner's 255. The standby never preempts
+ * (STANDBY_NOPREEMPT): a rolling change visits it first, and at 253 it would otherwise take over from
+ * a primary still at an earlier revision's 200.
  */
-export const PRIORITIES: readonly number[] = [200, 190];
+export const PRIORITIES: readonly number[] = [254, 253];
+
+/** keepalived's `nopreempt` on the standby (keepalived.conf(5): it needs `state BACKUP`). */
+export const STANDBY_NOPREEMPT = true;
 
 /**
  * The order a rolling change visits the gateways: lowest VRRP priority first. With preemption the

@@ -1,6 +1,6 @@
 /** keepalived.conf: VRRP, the prober's track file, and the FIFO the route mover reads. */
 
-import { GatewayContext } from "./context";
+import { GatewayContext, PRIORITIES, STANDBY_NOPREEMPT } from "./context";
 import { LINKS, PATHS } from "./paths";
 import { TRACK_FILE_NAME } from "./prober";
 import { vrrpFifoPath, vrrpInstanceName } from "./route-mover";
@@ -41,6 +41,8 @@ export function renderKeepalivedConf(c: GatewayContext): string {
     `  interface ${c.interfaceName}`,
     `  virtual_router_id ${c.vrrp.routerId}`,
     `  priority ${c.vrrp.priority}`,
+    // the standby never takes over from a healthy master, whatever its priority (context.ts)
+    ...(STANDBY_NOPREEMPT && c.vrrp.priority < Math.max(...PRIORITIES) ? ["  nopreempt"] : []),
     `  advert_int ${advert}`,
     `  unicast_src_ip ${c.privateIp}`,
     "  unicast_peer {",

@@ -77,23 +77,29 @@ describe("gateway rendering", () => {
     assert.match(a, /unicast_src_ip 10\.0\.1\.10\n\s+unicast_peer \{\n\s+10\.0\.2\.10\n/);
     assert.match(b, /unicast_src_ip 10\.0\.2\.10\n\s+unicast_peer \{\n\s+10\.0\.1\.10\n/);
     assert.match(a, /advert_int 0\.20/);
-    assert.match(a, /priority 200/);
-    assert.match(b, /priority 190/);
+    assert.match(a, /priority 254\n/);
+    assert.match(b, /priority 253\n/);
+    assert.doesNotMatch(a, /nopreempt/, "the primary takes mastership back");
+    assert.match(b, /^  nopreempt$/m, "the standby never preempts");
     assert.match(a, /interface ens5/);
     assert.match(a, /vrrp_notify_fifo \/run\/vpc-ipip6-gateway\/vrrp\.fifo/);
     const sameRouterId = (conf: string) => /virtual_router_id (\d+)/.exec(conf)?.[1];
     assert.equal(sameRouterId(a), sameRouterId(b));
   });
 
-  it("keeps the standby's VRRPv3 skew short, below the address owner and the earlier primary", () => {
+  it("keeps the standby's VRRPv3 skew short, below the address owner, and never preempting", () => {
     const priority = (conf: string) => Number(/priority (\d+)/.exec(conf)?.[1]);
     const [primary, standby] = [gwA, gwB].map((g) => priority(g.files[PATHS.keepalivedConf]));
     // Skew_Time = (256 − priority) × Master_Adver_Interval / 256 (RFC 5798 §6.1), paid on every takeover
     const skewMs = ((256 - standby) * 200) / 256;
-    assert.ok(skewMs <= 60, `standby skew ${skewMs} ms`);
+    assert.ok(skewMs <= 5, `standby skew ${skewMs} ms`);
     assert.ok(primary < 255 && standby < primary, `${primary} ${standby}`);
-    // a rolling change sets the standby first: it must not outrank a primary still at 200
-    assert.ok(standby < 200 && primary === 200, `${primary} ${standby}`);
+    // a rolling change sets the standby first: it outranks a primary still at an earlier revision's
+    // 200, so only nopreempt (state BACKUP, as keepalived.conf(5) requires) keeps it from taking over
+    assert.ok(standby > 200);
+    const conf = gwB.files[PATHS.keepalivedConf];
+    assert.match(conf, /^  state BACKUP$/m);
+    assert.match(conf, /^  nopreempt$/m);
   });
 
   it("visits the standby first in a rolling change: lowest rendered priority first", () => {

@@ -3,6 +3,7 @@ import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { PRIORITIES } from "../../src/gateway/context";
 import { PATHS } from "../../src/gateway/paths";
 import { renderGateway } from "../../src/gateway/render";
 import { SEEN_FILE_NAME, VRRP_FIFO_NAME } from "../../src/gateway/route-mover";
@@ -107,7 +108,7 @@ class Mover {
       path.join(this.runDir, VRRP_FIFO_NAME),
       fs.constants.O_RDWR | fs.constants.O_NONBLOCK,
     );
-    fs.writeSync(fd, `INSTANCE "${this.instance}" ${state} ${this.index === 0 ? 200 : 100}\n`);
+    fs.writeSync(fd, `INSTANCE "${this.instance}" ${state} ${PRIORITIES[this.index]}\n`);
     fs.closeSync(fd);
   }
 
@@ -279,7 +280,7 @@ describe("route mover: the rendered resident mover, python3, against the EC2/IMD
     );
     assert.match(
       lines[recordLine],
-      /^vrrp: INIT -> MASTER at \d\d:\d\d:\d\d\.\d{3} UTC: became master \(priority 200\)$/,
+      /^vrrp: INIT -> MASTER at \d\d:\d\d:\d\d\.\d{3} UTC: became master \(priority 254\)$/,
     );
     const summary =
       /^takeover: 4 of 4 route\(s\) on this gateway (\d+) ms after MASTER \(first request sent after (\d+) ms, first answer after (\d+) ms\)$/m.exec(
