@@ -346,6 +346,8 @@ class Mover:
         self.takeovers = 0
         self.takeovers_done = threading.Condition()
         self.held_records = []
+        # the record's and the metric's threads: {tid: their nice while no takeover is queued}
+        self.background = {}
         self.master_at = time.time()
         self.sent_at, self.answered_at = [], []
         # active: this process holds the lock (reads the FIFO, moves routes); until then it is the
@@ -508,14 +510,39 @@ class Mover:
     def queue_takeover(self, epoch):
         with self.takeovers_done:
             self.takeovers += 1
+            if self.takeovers == 1:
+                self.boost_background(True)
         self.work.put(("takeover", epoch))
 
     def takeover_done(self):
         with self.takeovers_done:
             self.takeovers -= 1
             if self.takeovers <= 0:
+                self.boost_background(False)
                 self.release_records()
             self.takeovers_done.notify_all()
+
+    def background_thread(self, nice):
+        """The calling thread runs at `nice` while no takeover is queued or running."""
+        tid = threading.get_native_id()
+        with self.takeovers_done:
+            self.background[tid] = nice
+            self.set_nice(tid, self.c["activeNice"] if self.takeovers > 0 and self.active else nice)
+
+    def boost_background(self, boost):
+        """Priority inheritance by hand: a low-priority thread that the kernel leaves waiting while it
+        holds Python's interpreter lock would hold up the takeover, so while one is queued or running
+        the record's and the metric's threads run at the takeover's priority."""
+        if not self.active:
+            return
+        for tid, nice in self.background.items():
+            self.set_nice(tid, self.c["activeNice"] if boost else nice)
+
+    def set_nice(self, tid, nice):
+        try:
+            os.setpriority(os.PRIO_PROCESS, tid, nice)
+        except OSError as e:
+            log(f"cannot set thread {tid} to nice {nice} ({e})")
 
     def after_takeovers(self):
         """Returns once no takeover is queued or running, or after RECORD_WAIT_S."""
@@ -664,8 +691,8 @@ class Mover:
 
     def recorder(self):
         """The VRRP record and journal line of each transition, in order, once no takeover is left
-        (record_later). No lower CPU priority of its own: a thread the kernel deschedules while it
-        holds Python's interpreter lock would hold up the takeover."""
+        (record_later), at a low CPU priority (raised while a takeover is queued or running)."""
+        self.background_thread(10)
         while not self.stop.is_set():
             previous, state, priority, at = self.records.get()
             try:
@@ -675,7 +702,10 @@ class Mover:
             self.metrics.put((state, at))
 
     def publish_metrics(self):
-        """The VRRP transition metric, after the record, never while a takeover is queued or running."""
+        """The VRRP transition metric, after the record, at the lowest CPU priority (raised while a
+        takeover is queued or running): on a gateway leaving MASTER it would otherwise compete, in
+        the lab, with the peer's takeover on the same emulated CPUs."""
+        self.background_thread(19)
         while not self.stop.is_set():
             state, at = self.metrics.get()
             self.ready.wait()
@@ -804,6 +834,8 @@ class Mover:
         starting (the spare coming back) never takes CPU from the prober or keepalived; the one that
         acts on a failover is ahead of them. Linux keeps a nice value per thread."""
         for tid in os.listdir("/proc/self/task"):
+            if int(tid) in self.background:
+                continue
             try:
                 os.setpriority(os.PRIO_PROCESS, int(tid), self.c["activeNice"])
             except OSError as e:

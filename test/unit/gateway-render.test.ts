@@ -80,7 +80,7 @@ describe("gateway rendering", () => {
     assert.match(a, /priority 254\n/);
     assert.match(b, /priority 253\n/);
     assert.doesNotMatch(a, /nopreempt/, "the primary takes mastership back");
-    assert.match(b, /^  nopreempt$/m, "the standby never preempts");
+    assert.match(b, /^ {2}nopreempt$/m, "the standby never preempts");
     assert.match(a, /interface ens5/);
     assert.match(a, /vrrp_notify_fifo \/run\/vpc-ipip6-gateway\/vrrp\.fifo/);
     const sameRouterId = (conf: string) => /virtual_router_id (\d+)/.exec(conf)?.[1];
@@ -98,8 +98,8 @@ describe("gateway rendering", () => {
     // 200, so only nopreempt (state BACKUP, as keepalived.conf(5) requires) keeps it from taking over
     assert.ok(standby > 200);
     const conf = gwB.files[PATHS.keepalivedConf];
-    assert.match(conf, /^  state BACKUP$/m);
-    assert.match(conf, /^  nopreempt$/m);
+    assert.match(conf, /^ {2}state BACKUP$/m);
+    assert.match(conf, /^ {2}nopreempt$/m);
   });
 
   it("visits the standby first in a rolling change: lowest rendered priority first", () => {

@@ -122,6 +122,16 @@ class Mover {
       .filter(Boolean).length;
   }
 
+  /** The nice value of each of the mover's threads now (field 19 of /proc/PID/task/TID/stat). */
+  nices(): number[] {
+    const pid = this.child?.pid;
+    if (!pid) return [];
+    return fs.readdirSync(`/proc/${pid}/task`).map((t) => {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${t}/stat`, "utf8");
+      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+    });
+  }
+
   /** Threads the mover has now (a failover starts none: its lanes run from the start). */
   threads(): number {
     const pid = this.child?.pid;
@@ -311,6 +321,27 @@ describe("route mover: the rendered resident mover, python3, against the EC2/IMD
       reads().some((r) => received(r) < firstMove && r.t > firstMove),
       `a read was in flight when the first route request came: ${JSON.stringify(reads())} ${firstMove}`,
     );
+  });
+
+  it("runs the record and the metric low, and at the takeover's priority while one is queued or running", async function () {
+    if (process.getuid?.() !== 0) this.skip(); // a negative nice needs root, as on a gateway
+    const s = await standin({ routes: allOn(GW[1].eni), latencyMs: 1500 });
+    const m = mover(0, s);
+    m.start(false);
+    await m.ready();
+    await until(
+      "the background threads low",
+      () => m.nices().includes(19) && m.nices().includes(10),
+    );
+    assert.ok(
+      m.nices().every((n) => [-10, 10, 19].includes(n)),
+      `${m.nices()}`,
+    );
+    m.transition("MASTER");
+    await until("every thread at the takeover's priority", () => m.nices().every((n) => n === -10));
+    assert.equal(done(s.calls(), "gw-a").length, 0, "while the takeover still runs");
+    await until("four routes moved", () => done(s.calls(), "gw-a").length === ROUTES);
+    await until("low again", () => m.nices().includes(19) && m.nices().includes(10));
   });
 
   it("never gives up while master, and stops as soon as keepalived says it is not", async () => {
