@@ -447,6 +447,8 @@ function print(result: Record<string, unknown>): void {
     "rssIdleMiB",
     "bytesAdded",
     "idleCpuPercent",
+    "spareRssMiB",
+    "spareIdleCpuPercent",
   ];
   console.log(`\nresident mover\n| ${after.join(" | ")} |\n|${after.map(() => " --- |").join("")}`);
   for (const r of resident) console.log(`| ${after.map((h) => r[h]).join(" | ")} |`);

@@ -4,7 +4,8 @@
  * forking script; each failover is one MASTER line written to its FIFO as keepalived writes it.
  * Wall: from that write to the stand-in answering the case's last route. Processes: forks and
  * execs strace sees in the mover during the failover (threads are not counted). Memory: the
- * mover's resident set (VmRSS) before its first failover and after the last one.
+ * mover's resident set (VmRSS) before its first failover and after the last one; its hot spare's
+ * (the same mover started a second time, waiting on the lock) and both processes' CPU while idle.
  */
 
 import { ChildProcess, spawn } from "child_process";
@@ -54,6 +55,10 @@ export interface ResidentFigures {
   bytesAdded: number;
   /** CPU time used while idle, percent of one CPU, over idleS. */
   idleCpuPercent: number;
+  /** The hot spare's resident set, ready and waiting on the lock. */
+  spareRssMiB: number;
+  /** The spare's CPU time while idle, percent of one CPU, over the same idleS. */
+  spareIdleCpuPercent: number;
   idleS: number;
 }
 
@@ -87,26 +92,38 @@ export async function residentRows(
     const config = path.join(dir, "route-mover.json");
     fs.writeFileSync(script, renderRouteMover());
     fs.writeFileSync(config, renderRouteMoverConfig(c.context));
-    let journal = "";
-    const mover: ChildProcess = spawn("python3", ["-I", "-S", script, config], {
-      // CloudWatch is no part of the bench: a closed port, never the network
-      env: {
-        ...env,
-        VIG_RUN_DIR: dir,
-        VIG_STATE_DIR: dir,
-        VIG_MASTER_AT_START: "0",
-        VIG_CONNECT: "monitoring=127.0.0.1:1",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    mover.stdout?.on("data", (d: Buffer) => (journal += d.toString()));
-    mover.stderr?.on("data", (d: Buffer) => (journal += d.toString()));
-    const pid = mover.pid as number;
-    try {
-      for (let i = 0; !/^ready: /m.test(journal); i++) {
-        if (i > 400) throw new Error(`the resident mover did not get ready:\n${journal}`);
+    const journals = { active: "", spare: "" };
+    const start = (role: "active" | "spare"): ChildProcess => {
+      const child = spawn("python3", ["-I", "-S", script, config], {
+        // CloudWatch is no part of the bench: a closed port, never the network
+        env: {
+          ...env,
+          VIG_RUN_DIR: dir,
+          VIG_STATE_DIR: dir,
+          VIG_MASTER_AT_START: "0",
+          VIG_CONNECT: "monitoring=127.0.0.1:1",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      child.stdout?.on("data", (d: Buffer) => (journals[role] += d.toString()));
+      child.stderr?.on("data", (d: Buffer) => (journals[role] += d.toString()));
+      return child;
+    };
+    const ready = async (role: "active" | "spare") => {
+      for (let i = 0; !/^ready: /m.test(journals[role]); i++) {
+        if (i > 400) throw new Error(`the ${role} mover did not get ready:\n${journals[role]}`);
         await sleep(25);
       }
+    };
+    const mover = start("active");
+    const pid = mover.pid as number;
+    let spare: ChildProcess | undefined;
+    try {
+      await ready("active");
+      spare = start("spare");
+      await ready("spare");
+      if (!/^spare: /m.test(journals.spare)) throw new Error(`no spare:\n${journals.spare}`);
+      const sparePid = spare.pid as number;
       await sleep(500);
       const instance = routeMoverConfig(c.context).instance;
       const fifo = fs.openSync(
@@ -116,8 +133,11 @@ export async function residentRows(
       const line = (state: string) => fs.writeSync(fifo, `INSTANCE "${instance}" ${state} 200\n`);
       const rssBefore = rssKiB(pid);
       const ticks0 = cpuTicks(pid);
+      const spareTicks0 = cpuTicks(sparePid);
       await sleep(idleS * 1000);
       const idleTicks = cpuTicks(pid) - ticks0;
+      const spareIdleTicks = cpuTicks(sparePid) - spareTicks0;
+      const spareRss = rssKiB(sparePid);
       const walls: number[] = [];
       let forks = 0;
       let execs = 0;
@@ -169,9 +189,12 @@ export async function residentRows(
         bytesAdded: (rssAfter - rssBefore) * 1024,
         idleCpuPercent: r((idleTicks / 100 / idleS) * 100),
         idleS,
+        spareRssMiB: r(spareRss / 1024),
+        spareIdleCpuPercent: r((spareIdleTicks / 100 / idleS) * 100),
       });
     } finally {
       mover.kill("SIGKILL");
+      spare?.kill("SIGKILL");
     }
   }
   return rows;
