@@ -457,6 +457,8 @@ class Mover:
     def move(self, jobs, entitled, entitlement):
         """Every job until each is done, for as long as `entitled()` holds; True when all are done."""
         rounds, back_off = 0, False
+        # when each request left and each answer came, for this move's journal line (takeover)
+        self.sent_at, self.answered_at = [], []
         while jobs:
             if rounds:
                 self.release_records(older_than=time.time() - RECORD_WAIT_S)
@@ -498,7 +500,6 @@ class Mover:
 
     def takeover(self, epoch):
         jobs = [(t, c, self.identity.eni, "ReplaceRoute") for t, c in self.routes]
-        self.sent_at, self.answered_at = [], []
         if self.move(jobs, lambda: self.master and self.epoch == epoch, "mastership"):
             if self.answered_at and self.epoch == epoch:
                 def after(times, pick):
@@ -512,7 +513,7 @@ class Mover:
             self.takeovers += 1
             if self.takeovers == 1:
                 self.boost_background(True)
-        self.work.put(("takeover", epoch))
+        self.work.put(("takeover", epoch, None))
 
     def takeover_done(self):
         with self.takeovers_done:
@@ -539,10 +540,13 @@ class Mover:
             self.set_nice(tid, self.c["activeNice"] if boost else nice)
 
     def set_nice(self, tid, nice):
+        """True when thread `tid` now runs at `nice`; a failure is logged."""
         try:
             os.setpriority(os.PRIO_PROCESS, tid, nice)
+            return True
         except OSError as e:
             log(f"cannot set thread {tid} to nice {nice} ({e})")
+            return False
 
     def after_takeovers(self):
         """Returns once no takeover is queued or running, or after RECORD_WAIT_S."""
@@ -726,8 +730,7 @@ class Mover:
                 time.sleep(wait)
                 try:
                     if self.monitoring is None:
-                        self.monitoring = Connection(self.endpoint("monitoring"), self.ctx, self.connect.get("monitoring"),
-                                                     self.source_ip)
+                        self.monitoring = self.connection("monitoring")
                     status, text = self.call(self.monitoring, "monitoring", CW_API_VERSION, params)
                     if status == 200:
                         break
@@ -738,7 +741,7 @@ class Mover:
     # threads
     def worker(self):
         while not self.stop.is_set():
-            kind, epoch, *jobs = self.work.get()
+            kind, epoch, repairs = self.work.get()
             try:
                 if not self.ready.is_set():
                     continue
@@ -746,8 +749,8 @@ class Mover:
                     if self.master and self.epoch == epoch:
                         self.takeover(epoch)
                 elif self.epoch == epoch:
-                    self.repair(jobs[0], epoch)
-                elif jobs[0]:
+                    self.repair(repairs, epoch)
+                elif repairs:
                     log("re-assert: a VRRP transition came during its read; its repairs are left to the next")
             except (OSError, http.client.HTTPException, ssl.SSLError, ValueError, KeyError) as e:
                 log(f"{'the move' if kind == 'takeover' else 're-assert'} failed: {e}")
@@ -802,9 +805,8 @@ class Mover:
                 delay = min(delay * 2, 30)
         self.ctx = tls_context()
         size = max(1, min(MAX_CONNECTIONS, len(self.routes)))
-        self.pool = [Connection(self.endpoint("ec2"), self.ctx, self.connect.get("ec2"), self.source_ip)
-                     for _ in range(size)]
-        self.reader_conn = Connection(self.endpoint("ec2"), self.ctx, self.connect.get("ec2"), self.source_ip)
+        self.pool = [self.connection("ec2") for _ in range(size)]
+        self.reader_conn = self.connection("ec2")
         self.lanes = [queue.Queue() for _ in self.pool]
         for i, conn in enumerate(self.pool + [self.reader_conn]):
             threading.Thread(target=conn.keep, args=(self.stop,), daemon=True).start()
@@ -817,6 +819,10 @@ class Mover:
             if self.active:
                 self.raise_priority()
                 self.kick()
+
+    def connection(self, service):
+        """A kept HTTPS connection to `service`'s endpoint (ec2, monitoring)."""
+        return Connection(self.endpoint(service), self.ctx, self.connect.get(service), self.source_ip)
 
     def activate(self):
         """This process holds the lock: it reads the FIFO and moves routes from now on."""
@@ -833,13 +839,9 @@ class Mover:
         """The active mover's threads at activeNice. Both units start at a low priority, so a mover
         starting (the spare coming back) never takes CPU from the prober or keepalived; the one that
         acts on a failover is ahead of them. Linux keeps a nice value per thread."""
-        for tid in os.listdir("/proc/self/task"):
-            if int(tid) in self.background:
-                continue
-            try:
-                os.setpriority(os.PRIO_PROCESS, int(tid), self.c["activeNice"])
-            except OSError as e:
-                log(f"cannot raise thread {tid} to nice {self.c['activeNice']} ({e})")
+        for tid in map(int, os.listdir("/proc/self/task")):
+            # one failure (no CAP_SYS_NICE) is the same for every thread: logged once
+            if tid not in self.background and not self.set_nice(tid, self.c["activeNice"]):
                 return
 
     def kick(self):
